@@ -1,0 +1,43 @@
+# Pipe — the two commands a fresh clone needs are `make run` and `make test`.
+SWIFT ?= swift
+# System libraries the package links or will link (libcurl for PipeHTTP, OpenSSL, SQLite).
+SYSTEM_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev
+# Peers the benchmarks run side by side with Pipe.
+BENCH_PACKAGES := jq gojq hyperfine
+PIPE_CONFORMANCE_DIR ?= $(abspath ../shared/conformance)
+export PIPE_CONFORMANCE_DIR
+
+.PHONY: all deps build run test docs bench bench-deps clean
+
+all: build
+
+deps:
+	@scripts/install-system-packages.sh $(SYSTEM_PACKAGES)
+
+build: deps
+	$(SWIFT) build --product pipe
+
+# The main job: until the server exists, `pipe query` on the bundled example.
+run: build
+	@echo '$$ pipe query "orders[?total > \`100\`] | sort_by(@, &total)[].{id: id, customer: customer.name, total: total}" Examples/orders.json'
+	@$$($(SWIFT) build --show-bin-path)/pipe query \
+		'orders[?total > `100`] | sort_by(@, &total)[].{id: id, customer: customer.name, total: total}' \
+		Examples/orders.json
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+docs:
+	scripts/build-docs.sh
+
+bench-deps: deps
+	@scripts/install-system-packages.sh $(BENCH_PACKAGES)
+
+bench: bench-deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	Benchmarks/scripts/compare-jmespath.sh
+	Benchmarks/scripts/compare-query.sh
+
+clean:
+	rm -rf .build Benchmarks/.build

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `pipe` command-line tool.
+@main
+struct PipeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipe",
+        abstract: "Pipe: authentication, file storage and data pipelines behind one API.",
+        subcommands: [QueryCommand.self]
+    )
+}

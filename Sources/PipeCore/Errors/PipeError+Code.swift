@@ -1,0 +1,118 @@
+extension PipeError {
+    /// A stable error code and the HTTP status it maps to.
+    ///
+    /// Codes are lowercase `snake_case` strings. They are part of the public contract: once shipped,
+    /// a code keeps its spelling and its meaning.
+    public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible, Codable {
+        /// The wire spelling, e.g. `invalid_json`.
+        public let rawValue: String
+        /// The HTTP status returned when this error ends a request.
+        public let httpStatus: Int
+
+        /// Creates a code; unknown raw values (from a newer server) map to status 500.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+            self.httpStatus = Code.known[rawValue] ?? 500
+        }
+
+        init(_ rawValue: String, status: Int) {
+            self.rawValue = rawValue
+            self.httpStatus = status
+        }
+
+        public init(from decoder: any Decoder) throws {
+            self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+
+        public var description: String { rawValue }
+
+        public static func == (lhs: Code, rhs: Code) -> Bool { lhs.rawValue == rhs.rawValue }
+        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+    }
+}
+
+extension PipeError.Code {
+    // MARK: General
+
+    /// The request or input is malformed.
+    public static let invalidArgument = Self("invalid_argument", status: 400)
+    /// An identifier (bucket name, object key, job id…) breaks its naming rules.
+    public static let invalidIdentifier = Self("invalid_identifier", status: 400)
+    /// A size, depth, count or time limit was exceeded.
+    public static let limitExceeded = Self("limit_exceeded", status: 413)
+    /// The thing asked for does not exist.
+    public static let notFound = Self("not_found", status: 404)
+    /// The thing to create already exists or the state does not allow the change.
+    public static let conflict = Self("conflict", status: 409)
+    /// A precondition (ETag, version) did not hold.
+    public static let preconditionFailed = Self("precondition_failed", status: 412)
+    /// No valid credentials were presented.
+    public static let unauthenticated = Self("unauthenticated", status: 401)
+    /// The principal is known but not allowed to do this.
+    public static let forbidden = Self("forbidden", status: 403)
+    /// Too many requests; retry later.
+    public static let rateLimited = Self("rate_limited", status: 429)
+    /// The operation took longer than allowed.
+    public static let timeout = Self("timeout", status: 504)
+    /// The operation was cancelled by its caller.
+    public static let cancelled = Self("cancelled", status: 499)
+    /// A dependency (database, remote service) is not reachable right now.
+    public static let unavailable = Self("unavailable", status: 503)
+    /// A bug or an unexpected failure inside Pipe.
+    public static let internalError = Self("internal", status: 500)
+
+    // MARK: JSON
+
+    /// The bytes are not valid JSON (RFC 8259).
+    public static let invalidJSON = Self("invalid_json", status: 400)
+    /// JSON nesting is deeper than the configured bound.
+    public static let jsonTooDeep = Self("json_too_deep", status: 400)
+
+    // MARK: Expressions (JMESPath Community)
+
+    /// The expression does not parse; `details["position"]` is the character offset.
+    public static let expressionSyntax = Self("expression_syntax", status: 400)
+    /// A value of the wrong type reached an operator or function.
+    public static let expressionInvalidType = Self("expression_invalid_type", status: 400)
+    /// A function was called with the wrong number of arguments.
+    public static let expressionInvalidArity = Self("expression_invalid_arity", status: 400)
+    /// A function name is not known.
+    public static let expressionUnknownFunction = Self("expression_unknown_function", status: 400)
+    /// A value is of the right type but not allowed (e.g. a slice step of 0).
+    public static let expressionInvalidValue = Self("expression_invalid_value", status: 400)
+    /// Arithmetic overflowed or divided by zero.
+    public static let expressionNotANumber = Self("expression_not_a_number", status: 400)
+    /// A `$variable` is used outside any `let` that binds it.
+    public static let expressionUndefinedVariable = Self("expression_undefined_variable", status: 400)
+
+    // MARK: Storage, auth, pipelines
+
+    /// No bucket has this name.
+    public static let bucketNotFound = Self("bucket_not_found", status: 404)
+    /// A bucket with this name already exists.
+    public static let bucketExists = Self("bucket_exists", status: 409)
+    /// No object has this key.
+    public static let objectNotFound = Self("object_not_found", status: 404)
+    /// An object with this key exists and `upsert` was false.
+    public static let objectExists = Self("object_exists", status: 409)
+    /// No job has this id.
+    public static let jobNotFound = Self("job_not_found", status: 404)
+    /// A pipeline definition failed validation.
+    public static let invalidPipeline = Self("invalid_pipeline", status: 422)
+
+    static let all: [PipeError.Code] = [
+        .invalidArgument, .invalidIdentifier, .limitExceeded, .notFound, .conflict, .preconditionFailed,
+        .unauthenticated, .forbidden, .rateLimited, .timeout, .cancelled, .unavailable, .internalError,
+        .invalidJSON, .jsonTooDeep,
+        .expressionSyntax, .expressionInvalidType, .expressionInvalidArity, .expressionUnknownFunction,
+        .expressionInvalidValue, .expressionNotANumber, .expressionUndefinedVariable,
+        .bucketNotFound, .bucketExists, .objectNotFound, .objectExists, .jobNotFound, .invalidPipeline,
+    ]
+
+    static let known: [String: Int] = Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue, $0.httpStatus) })
+}
