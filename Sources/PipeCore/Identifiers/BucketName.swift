@@ -38,7 +38,8 @@ public struct BucketName: ValidatedIdentifier {
 
     /// Checks the dots: no empty label, and no label that starts or ends with `-`.
     private static func checkLabels(_ raw: String) throws(PipeError) {
-        let dot = UInt8(ascii: "."), dash = UInt8(ascii: "-")
+        let dot = UInt8(ascii: ".")
+        let dash = UInt8(ascii: "-")
         var previous: UInt8 = 0
         for byte in raw.utf8 {
             if previous == dot && byte == dot {

@@ -50,7 +50,8 @@ enum IdentifierRules {
         raw: String
     ) throws(PipeError) {
         guard !bounds.contains(count) else { return }
-        let range = bounds.lowerBound == bounds.upperBound
+        let range =
+            bounds.lowerBound == bounds.upperBound
             ? "\(bounds.lowerBound)" : "\(bounds.lowerBound)–\(bounds.upperBound)"
         throw violation(kind, raw, .length, "must be \(range) \(unit) long (is \(count))")
     }

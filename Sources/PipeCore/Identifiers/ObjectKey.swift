@@ -24,7 +24,8 @@ public struct ObjectKey: ValidatedIdentifier {
         try IdentifierRules.checkLength(
             rawValue.utf8.count, in: 1...1024, unit: "UTF-8 bytes", kind: Self.kind, raw: rawValue
         )
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
         if rawValue.utf8.first == slash {
             throw IdentifierRules.violation(Self.kind, rawValue, .leadingSlash, "must not start with '/'")
         }
@@ -40,7 +41,9 @@ public struct ObjectKey: ValidatedIdentifier {
         }
         for segment in rawValue.utf8.split(separator: slash, omittingEmptySubsequences: false)
         where !segment.isEmpty && segment.count <= 2 && segment.allSatisfy({ $0 == dot }) {
-            throw IdentifierRules.violation(Self.kind, rawValue, .dotSegment, "must not contain '.' or '..' path segments")
+            throw IdentifierRules.violation(
+                Self.kind, rawValue, .dotSegment, "must not contain '.' or '..' path segments"
+            )
         }
         self.rawValue = rawValue
     }

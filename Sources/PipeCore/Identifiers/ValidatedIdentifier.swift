@@ -43,9 +43,10 @@ extension ValidatedIdentifier {
             try self.init(raw)
         } catch {
             // Keep the coding path (where in the document) and the PipeError (which rule) together.
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.message, underlyingError: error)
+            let context = DecodingError.Context(
+                codingPath: decoder.codingPath, debugDescription: error.message, underlyingError: error
             )
+            throw DecodingError.dataCorrupted(context)
         }
     }
 

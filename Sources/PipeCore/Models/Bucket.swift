@@ -110,14 +110,9 @@ public struct Bucket: Sendable, Hashable, Codable {
 
     /// `type/subtype` lowercased, without parameters or surrounding spaces.
     private static func essence(of mediaType: String) -> String {
-        let withoutParameters = mediaType.prefix { $0 != ";" }
-        let trimmed = withoutParameters.drop { $0 == " " || $0 == "\t" }
-        var end = trimmed.endIndex
-        while end > trimmed.startIndex, case let previous = trimmed.index(before: end),
-            trimmed[previous] == " " || trimmed[previous] == "\t"
-        {
-            end = previous
-        }
-        return trimmed[..<end].lowercased()
+        var type = mediaType.prefix { $0 != ";" }
+        while let first = type.first, first == " " || first == "\t" { type.removeFirst() }
+        while let last = type.last, last == " " || last == "\t" { type.removeLast() }
+        return type.lowercased()
     }
 }

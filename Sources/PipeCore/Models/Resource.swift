@@ -63,7 +63,8 @@ extension Resource: Codable {
             self = .bucket(try container.decode(BucketName.self, forKey: .bucket))
         case "object":
             self = .object(
-                try container.decode(BucketName.self, forKey: .bucket), try container.decode(ObjectKey.self, forKey: .key)
+                try container.decode(BucketName.self, forKey: .bucket),
+                try container.decode(ObjectKey.self, forKey: .key)
             )
         case "objects":
             self = .objects(

@@ -9,6 +9,11 @@ import PipeCore
 struct Parser {
     /// Deepest nesting of sub-expressions accepted; bounds recursion on hostile input.
     static let maxNesting = 256
+    /// Most nodes one expression may build. Left-associative chains (`a.a.a…`) grow the tree
+    /// without nesting parser calls, so the node count bounds them; ``Node/depth`` then bounds
+    /// the evaluator's recursion.
+    static let maxNodes = 10_000
+    var nodeCount = 0
     static let starBindingPower = 20
     static let projectionStop = 10
     static let unaryArithmeticBindingPower = 8
@@ -44,21 +49,37 @@ struct Parser {
     mutating func parseExpression() throws(PipeError) -> Node {
         let node = try expression(0)
         guard current == .eof else { throw unexpected() }
+        guard node.depth(limit: Self.maxNesting) <= Self.maxNesting else {
+            throw PipeError(
+                .limitExceeded, "expression nested deeper than \(Self.maxNesting) levels", details: ["kind": "limit"])
+        }
         return node
+    }
+
+    mutating func countNode() throws(PipeError) {
+        nodeCount += 1
+        guard nodeCount <= Self.maxNodes else {
+            throw PipeError(
+                .limitExceeded, "expression has more than \(Self.maxNodes) parts", details: ["kind": "limit"])
+        }
     }
 
     mutating func expression(_ rightBindingPower: Int) throws(PipeError) -> Node {
         nesting += 1
         defer { nesting -= 1 }
         guard nesting <= Self.maxNesting else {
-            throw error("expression nested deeper than \(Self.maxNesting) levels")
+            throw PipeError(
+                .limitExceeded, "expression nested deeper than \(Self.maxNesting) levels at position \(position)",
+                details: ["kind": "limit", "position": String(position)])
         }
         let token = current
         advance()
+        try countNode()
         var left = try nud(token)
         while rightBindingPower < current.bindingPower {
             let token = current
             advance()
+            try countNode()
             left = try led(token, left)
         }
         return left
@@ -118,7 +139,7 @@ struct Parser {
         case .expref:
             throw Lexer.syntaxError("'&' is only allowed as a function argument", at: tokens[index - 1].position)
         default:
-            index -= 1
+            if token != .eof { index -= 1 }  // point the error at the token, not past it
             throw unexpected()
         }
     }

@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Pipe's benchmarks live in their own package so that package-benchmark (and whatever it pulls in) never
+// enters the build that `make test` does. It depends on the project by path.
+//
+// Targets whose folder sits directly in `Benchmarks/` (here `Benchmarks/Benchmarks/<Name>/`) are package-benchmark
+// suites: the BenchmarkPlugin generates their `main`, and `swift package benchmark` finds and runs them.
+// Everything else lives under `Sources/` and is an ordinary target.
+
+// The same settings as the project's own targets (see ../Package.swift).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "PipeBenchmarks",
+    platforms: [.macOS(.v15), .iOS(.v18)],
+    products: [
+        // The plain ns/op runner that scripts/compare-jmespath.sh builds and runs.
+        .executable(name: "expression-bench", targets: ["ExpressionBench"])
+    ],
+    dependencies: [
+        .package(name: "Pipe", path: ".."),
+        // Only the MallocInterposer trait: malloc counts without the Linux Swift-runtime interposer, which the
+        // default traits would add (and which nothing here needs: no ARC metrics are collected).
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Inputs shared by every benchmark: paths, the JSON Lines record file, the JMESPath benchmark cases.
+        .target(
+            name: "BenchmarkFixtures",
+            dependencies: [.product(name: "PipeCore", package: "Pipe")]
+        ),
+
+        // package-benchmark suites (`swift package benchmark`).
+        .executableTarget(
+            name: "JSONBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/JSONBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "ExpressionBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeExpression", package: "Pipe"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/ExpressionBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+
+        // `expression-bench`: plain ns/op per benchmarks.json case, for scripts/compare-jmespath.sh. It does not
+        // link package-benchmark, so it builds quickly and runs without the malloc interposer.
+        .executableTarget(
+            name: "ExpressionBench",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeExpression", package: "Pipe"),
+            ]
+        ),
+    ]
+)
+
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

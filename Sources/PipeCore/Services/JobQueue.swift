@@ -1,0 +1,69 @@
+/// The job queue port: durable jobs, claimed by workers under a lease, with at-least-once delivery.
+///
+/// Implemented in-process, on SQLite, PostgreSQL (`SKIP LOCKED`) and RabbitMQ; one contract test suite runs against
+/// each. Every state change follows ``JobState/canTransition(to:)`` (implementations use ``Job/transition(to:at:)``).
+///
+/// Because a job can run more than once (a worker may crash after doing the work but before completing it), the
+/// work a job does must be safe to repeat.
+///
+/// Errors are ``PipeError``s; each method lists the codes it throws for expected failures. Any method may also throw
+/// ``PipeError/Code/unavailable`` when the backing store cannot be reached.
+///
+/// ```swift
+/// // A worker's loop.
+/// while let lease = try await queue.claim(leaseDuration: .seconds(60)) {
+///     do {
+///         try await run(lease.payload)
+///         _ = try await queue.complete(lease)
+///     } catch {
+///         _ = try await queue.fail(lease, error: "\(error)", retryAfter: .seconds(10))
+///     }
+/// }
+/// ```
+public protocol JobQueue: Sendable {
+    /// Adds a job for `pipeline` in state ``JobState/queued`` and returns it.
+    func enqueue(pipeline: PipelineID, payload: JSONValue) async throws -> Job
+
+    /// Returns a job's current record.
+    ///
+    /// - Throws: ``PipeError/Code/jobNotFound``.
+    func job(_ id: JobID) async throws -> Job
+
+    /// Claims the next job that is ready to run (queued, or retrying with its backoff over), moves it to
+    /// ``JobState/running`` and leases it for `leaseDuration`.
+    ///
+    /// A running job whose lease expired counts as a failed run: it passes through ``JobState/retrying`` and is
+    /// claimable again at once, with its attempt counted.
+    ///
+    /// Returns `nil` at once when no job is ready; it does not wait for one.
+    ///
+    /// - Throws: ``PipeError/Code/invalidArgument`` for a non-positive `leaseDuration`.
+    func claim(leaseDuration: Duration) async throws -> JobLease?
+
+    /// Extends a lease to `leaseDuration` from now and returns the renewed lease.
+    ///
+    /// - Throws: ``PipeError/Code/conflict`` when the lease is no longer held (it expired and the job was claimed
+    ///   again, or the job was cancelled); the worker should stop working on the job.
+    func renew(_ lease: JobLease, leaseDuration: Duration) async throws -> JobLease
+
+    /// Marks a leased job ``JobState/succeeded`` and returns it.
+    ///
+    /// - Throws: ``PipeError/Code/conflict`` when the lease is no longer held.
+    func complete(_ lease: JobLease) async throws -> Job
+
+    /// Records a failed run of a leased job and returns it.
+    ///
+    /// With a `retryAfter`, the job moves to ``JobState/retrying`` and becomes claimable once that delay has passed;
+    /// with `nil` it moves to ``JobState/failed`` (and, where the queue keeps a dead-letter store, on to
+    /// ``JobState/deadLettered``). The retry decision (attempts, backoff) is the caller's: the queue only carries it
+    /// out. `error` is stored in ``Job/error``.
+    ///
+    /// - Throws: ``PipeError/Code/conflict`` when the lease is no longer held.
+    func fail(_ lease: JobLease, error: String, retryAfter: Duration?) async throws -> Job
+
+    /// Cancels a queued, retrying or running job and returns it. A running job's worker learns of it when it next
+    /// renews, completes or fails its lease.
+    ///
+    /// - Throws: ``PipeError/Code/jobNotFound``; ``PipeError/Code/conflict`` when the job has already finished.
+    func cancel(_ id: JobID) async throws -> Job
+}
