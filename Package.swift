@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "PipeTestSupport", dependencies: ["PipeCore"], path: "Tests/PipeTestSupport"),
         .testTarget(name: "PipeCoreTests", dependencies: ["PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeExpressionTests", dependencies: ["PipeExpression", "PipeCore", "PipeTestSupport"]),
-        .testTarget(name: "PipeCLITests", dependencies: ["PipeCLI", "PipeTestSupport"]),
+        .testTarget(name: "PipeCLITests", dependencies: ["PipeTestSupport"]),
     ]
 )
 
