@@ -98,3 +98,24 @@ struct JSONTests {
         #expect(JSONValue.array([1, "ab"]).serializedSize(limit: 100) != nil)
     }
 }
+
+@Suite("JSON objects at scale")
+struct JSONObjectScaleTests {
+    @Test("large objects parse in linear time and keep the last duplicate")
+    func largeObject() throws {
+        var text = "{"
+        for i in 0..<100_000 { text += "\"k\(i)\":\(i)," }
+        text += "\"k5\":\"last\",\"k\\u0036\":\"escaped\"}"
+        let value = try JSONValue(parsing: text)
+        #expect(value.objectValue?.count == 100_000)
+        #expect(value["k5"] == "last")
+        #expect(value["k6"] == "escaped")
+        #expect(value["k99999"] == .int(99_999))
+    }
+
+    @Test("duplicates in small objects, with and without escapes")
+    func smallDuplicates() throws {
+        let value = try JSONValue(parsing: #"{"a":1,"b":2,"\u0061":3,"b":4}"#)
+        #expect(value.serializedString() == #"{"a":3,"b":4}"#)
+    }
+}

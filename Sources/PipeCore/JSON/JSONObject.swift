@@ -14,7 +14,7 @@ public struct JSONObject: Sendable {
     }
 
     /// Objects with more members than this keep a hash index.
-    public static let indexThreshold = 16
+    public static let indexThreshold = 32
 
     @usableFromInline var members: [Member]
     @usableFromInline var index: [String: Int]?
@@ -32,6 +32,14 @@ public struct JSONObject: Sendable {
         members = []
         members.reserveCapacity(capacity)
         index = nil
+    }
+
+    /// An object from members whose keys the caller guarantees are unique.
+    @usableFromInline
+    init(uniqueMembers: [Member]) {
+        members = uniqueMembers
+        index = nil
+        if members.count > Self.indexThreshold { buildIndex() }
     }
 
     /// An object from key-value pairs; a later duplicate key replaces the earlier value in place.
@@ -52,7 +60,9 @@ public struct JSONObject: Sendable {
     @inlinable
     func position(of key: String) -> Int? {
         if let index { return index[key] }
-        for i in members.indices where members[i].key == key { return i }
+        // Comparing UTF-8 lengths first (free for native strings) skips most full comparisons.
+        let length = key.utf8.count
+        for i in members.indices where members[i].key.utf8.count == length && members[i].key == key { return i }
         return nil
     }
 

@@ -60,6 +60,10 @@ struct JSONParser {
     var depth = 0
     /// Scratch space reused for strings that contain escapes.
     var scratch: [UInt8] = []
+    /// Elements and members of the containers being parsed, innermost last. Each container copies
+    /// its own slice out once, at its exact size, instead of growing an array element by element.
+    var elementStack: [JSONValue] = []
+    var memberStack: [JSONObject.Member] = []
 
     init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         // An empty buffer may have a nil base; point at a static byte so reads stay in bounds (end == 0).
@@ -110,6 +114,20 @@ struct JSONParser {
         }
     }
 
+    /// A cheap hash (FNV-1a) of a key's raw bytes, only used to rule out duplicates; `nil` for a
+    /// key with escapes, whose raw bytes may differ from an equal key's.
+    @inline(__always)
+    func keyHash(from start: Int, to end: Int) -> UInt64? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = start
+        while i < end {
+            if base[i] == UInt8(ascii: "\\") { return nil }
+            hash = (hash ^ UInt64(base[i])) &* 0x100_0000_01b3
+            i += 1
+        }
+        return hash ^ (hash >> 29)
+    }
+
     func printable(_ byte: UInt8) -> String {
         (0x21...0x7E).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
     }
@@ -137,15 +155,17 @@ struct JSONParser {
         try enter()
         pos += 1  // [
         skipWhitespace()
-        var elements: [JSONValue] = []
         if pos < end, base[pos] == UInt8(ascii: "]") {
             pos += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let first = elementStack.count
+        defer { elementStack.removeSubrange(first...) }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            elementStack.append(element)
             skipWhitespace()
             guard pos < end else { throw error("unterminated array") }
             let c = base[pos]
@@ -155,29 +175,57 @@ struct JSONParser {
             throw error("expected ',' or ']' in array", at: pos - 1)
         }
         depth -= 1
-        return .array(elements)
+        return .array(Array(elementStack[first...]))
     }
 
     mutating func parseObject() throws(PipeError) -> JSONValue {
         try enter()
         pos += 1  // {
         skipWhitespace()
-        var object = JSONObject()
+        // One bit per key hash: a key whose bit is clear cannot be a duplicate, so it is appended
+        // without searching the keys already there (the common case for records).
+        var seenKeyBits: UInt64 = 0
         if pos < end, base[pos] == UInt8(ascii: "}") {
             pos += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let first = memberStack.count
+        defer { memberStack.removeSubrange(first...) }
+        // Past this many members the bit trick stops ruling anything out; a hash index keeps
+        // duplicate detection linear for huge objects.
+        var keyIndex: [String: Int]?
         while true {
             skipWhitespace()
             guard pos < end, base[pos] == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
+            let keyStart = pos + 1
             let key = try parseString()
+            let hash = keyHash(from: keyStart, to: pos - 1)
             skipWhitespace()
             guard pos < end, base[pos] == UInt8(ascii: ":") else { throw error("expected ':' after object key") }
             pos += 1
             skipWhitespace()
             let value = try parseValue()
-            object[key] = value  // a duplicate key: the last one wins, as in most parsers
+            let bit = UInt64(1) << ((hash ?? 0) & 63)
+            if keyIndex == nil, memberStack.count - first >= JSONObject.indexThreshold {
+                keyIndex = Dictionary(
+                    memberStack[first...].enumerated().map { ($1.key, first + $0) }, uniquingKeysWith: { $1 })
+            }
+            if keyIndex != nil {
+                if let i = keyIndex![key] {
+                    memberStack[i].value = value
+                } else {
+                    keyIndex![key] = memberStack.count
+                    memberStack.append(JSONObject.Member(key: key, value: value))
+                }
+            } else if hash != nil, seenKeyBits & bit == 0 {
+                memberStack.append(JSONObject.Member(key: key, value: value))
+            } else if let i = memberStack[first...].firstIndex(where: { $0.key == key }) {
+                memberStack[i].value = value  // a duplicate key: the last one wins, as in most parsers
+            } else {
+                memberStack.append(JSONObject.Member(key: key, value: value))
+            }
+            seenKeyBits |= bit
             skipWhitespace()
             guard pos < end else { throw error("unterminated object") }
             let c = base[pos]
@@ -187,6 +235,6 @@ struct JSONParser {
             throw error("expected ',' or '}' in object", at: pos - 1)
         }
         depth -= 1
-        return .object(object)
+        return .object(JSONObject(uniqueMembers: Array(memberStack[first...])))
     }
 }
