@@ -13,7 +13,8 @@ struct CommandOutput {
         switch value {
         case .array, .object:
             guard value.serializedSize(limit: Self.maxResultBytes) != nil else {
-                throw PipeError(.limitExceeded, "result larger than \(Self.maxResultBytes) bytes", details: ["kind": "limit"])
+                throw PipeError(
+                    .limitExceeded, "result larger than \(Self.maxResultBytes) bytes", details: ["kind": "limit"])
             }
         default: break
         }

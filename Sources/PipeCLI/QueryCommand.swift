@@ -64,7 +64,9 @@ struct QueryCommand: ParsableCommand {
         return handle
     }
 
-    func queryLines(_ compiled: JMESPathExpression, _ input: FileHandle, _ output: inout CommandOutput) throws(PipeError) {
+    func queryLines(_ compiled: JMESPathExpression, _ input: FileHandle, _ output: inout CommandOutput)
+        throws(PipeError)
+    {
         var reader = JSONLinesReader(fileDescriptor: input.fileDescriptor)
         let skipNulls = skipNulls
         try reader.forEachLine { (line, lineNumber) throws(PipeError) -> Bool in

@@ -30,16 +30,18 @@ struct QueryCommandTests {
         #expect(filtered.stdout == "{\"n\":5}\n{\"n\":3}\n")
     }
 
-    @Test("errors are one line naming the kind", arguments: [
-        (["query", "a["], "{}", Int32(2), "pipe: syntax: "),
-        (["query", "abs('x')"], "{}", Int32(1), "pipe: invalid-type: "),
-        (["query", "abs()"], "{}", Int32(2), "pipe: invalid-arity: "),
-        (["query", "nope(@)"], "{}", Int32(2), "pipe: unknown-function: "),
-        (["query", "a[::0]"], "{}", Int32(2), "pipe: invalid-value: "),
-        (["query", "a / b"], #"{"a": 1, "b": 0}"#, Int32(1), "pipe: not-a-number: "),
-        (["query", "a"], "{", Int32(1), "pipe: invalid-json: "),
-        (["query", "--lines", "a"], "{}\n{\n", Int32(1), "pipe: invalid-json: line 2: "),
-    ])
+    @Test(
+        "errors are one line naming the kind",
+        arguments: [
+            (["query", "a["], "{}", Int32(2), "pipe: syntax: "),
+            (["query", "abs('x')"], "{}", Int32(1), "pipe: invalid-type: "),
+            (["query", "abs()"], "{}", Int32(2), "pipe: invalid-arity: "),
+            (["query", "nope(@)"], "{}", Int32(2), "pipe: unknown-function: "),
+            (["query", "a[::0]"], "{}", Int32(2), "pipe: invalid-value: "),
+            (["query", "a / b"], #"{"a": 1, "b": 0}"#, Int32(1), "pipe: not-a-number: "),
+            (["query", "a"], "{", Int32(1), "pipe: invalid-json: "),
+            (["query", "--lines", "a"], "{}\n{\n", Int32(1), "pipe: invalid-json: line 2: "),
+        ])
     func errors(arguments: [String], input: String, status: Int32, prefix: String) throws {
         let outcome = try pipe.run(arguments, input: input)
         #expect(outcome.status == status)

@@ -16,7 +16,9 @@ struct JSONLinesReaderTests {
     @Test("lines across chunk boundaries, blank lines, CRLF and a last line without newline")
     func lines() throws {
         var text = ""
-        for i in 0..<5_000 { text += "{\"i\":\(i),\"pad\":\"\(String(repeating: "x", count: i % 300))\"}\(i % 7 == 0 ? "\r\n\n" : "\n")" }
+        for i in 0..<5_000 {
+            text += "{\"i\":\(i),\"pad\":\"\(String(repeating: "x", count: i % 300))\"}\(i % 7 == 0 ? "\r\n\n" : "\n")"
+        }
         text += "{\"i\":5000}"
         try withFile(Array(text.utf8)) { fd in
             var reader = JSONLinesReader(fileDescriptor: fd, chunkSize: 4096)

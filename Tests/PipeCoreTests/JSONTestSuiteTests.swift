@@ -90,7 +90,8 @@ struct JSONTestSuiteTests {
             default:
                 counts.i += 1
                 guard let expected = Self.implementationDefined[name] else {
-                    failures.append("\(name): implementation-defined file without a documented outcome (got \(accepted))")
+                    failures.append(
+                        "\(name): implementation-defined file without a documented outcome (got \(accepted))")
                     continue
                 }
                 if expected != accepted { failures.append("\(name): documented \(expected), got \(accepted)") }

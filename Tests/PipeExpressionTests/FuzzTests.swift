@@ -106,7 +106,8 @@ struct FuzzTests {
         String(repeating: "!", count: 10_000) + "a",
         String(repeating: "a.", count: 20_000) + "a",
         // Doubles a list 30 times through nested lets: 2^30 elements unless the work budget stops it.
-        "let $v0 = [b, b][] in " + (1...30).map { "let $v\($0) = [$v\($0 - 1), $v\($0 - 1)][] in " }.joined() + "length($v30)",
+        "let $v0 = [b, b][] in " + (1...30).map { "let $v\($0) = [$v\($0 - 1), $v\($0 - 1)][] in " }.joined()
+            + "length($v30)",
         "let $a = to_string(@) in let $b = to_string([$a, $a]) in let $c = to_string([$b, $b]) in "
             + "let $d = to_string([$c, $c, $c, $c]) in let $e = to_string([$d, $d, $d, $d]) in "
             + "let $f = to_string([$e, $e, $e, $e]) in let $g = to_string([$f, $f, $f, $f]) in "
@@ -125,8 +126,9 @@ struct FuzzTests {
             _ = try expression.evaluate(Self.document)
             Issue.record("expected a limit error")
         } catch {
-            #expect(error.code == .limitExceeded || error.code == .expressionSyntax
-                || error.code == .expressionInvalidValue, "\(error)")
+            #expect(
+                error.code == .limitExceeded || error.code == .expressionSyntax
+                    || error.code == .expressionInvalidValue, "\(error)")
         }
     }
 }

@@ -64,7 +64,11 @@ private final class DataBox: @unchecked Sendable {
     private var done = false
     var data: Data {
         get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue; done = true } }
+        set {
+            lock.withLock {
+                stored = newValue; done = true
+            }
+        }
     }
     var isSet: Bool { lock.withLock { done } }
 }

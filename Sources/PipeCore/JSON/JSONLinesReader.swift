@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads JSON Lines (one JSON text per line) from a file descriptor with bounded memory.
@@ -46,29 +46,31 @@ public struct JSONLinesReader {
     ) throws(PipeError) {
         while true {
             // Hand out every complete line in the buffer.
-            let step = buffer.withUnsafeBytes { raw in Result { () throws(PipeError) -> (Bool, Int) in
-                var s = start
-                while s < filled {
-                    let remaining = filled - s
-                    let lineEnd: Int
-                    if let p = memchr(raw.baseAddress! + s, 0x0A, remaining) {
-                        lineEnd = raw.baseAddress!.distance(to: UnsafeRawPointer(p))
-                    } else if atEOF {
-                        lineEnd = filled
-                    } else {
-                        break
+            let step = buffer.withUnsafeBytes { raw in
+                Result { () throws(PipeError) -> (Bool, Int) in
+                    var s = start
+                    while s < filled {
+                        let remaining = filled - s
+                        let lineEnd: Int
+                        if let p = memchr(raw.baseAddress! + s, 0x0A, remaining) {
+                            lineEnd = raw.baseAddress!.distance(to: UnsafeRawPointer(p))
+                        } else if atEOF {
+                            lineEnd = filled
+                        } else {
+                            break
+                        }
+                        lineNumber += 1
+                        var e = lineEnd
+                        if e > s, raw[e - 1] == 0x0D { e -= 1 }  // tolerate CRLF
+                        let line = UnsafeRawBufferPointer(rebasing: raw[s..<e])
+                        s = lineEnd + 1
+                        if !Self.isBlank(line) {
+                            if !(try body(line, lineNumber)) { return (false, s) }
+                        }
                     }
-                    lineNumber += 1
-                    var e = lineEnd
-                    if e > s, raw[e - 1] == 0x0D { e -= 1 }  // tolerate CRLF
-                    let line = UnsafeRawBufferPointer(rebasing: raw[s..<e])
-                    s = lineEnd + 1
-                    if !Self.isBlank(line) {
-                        if !(try body(line, lineNumber)) { return (false, s) }
-                    }
+                    return (true, s)
                 }
-                return (true, s)
-            } }
+            }
             let (found, newStart) = try step.get()
             start = min(newStart, filled)
             if !found { return }

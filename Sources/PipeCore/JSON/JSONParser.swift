@@ -24,7 +24,8 @@ extension JSONValue {
     ///   `json_too_deep`.
     public init(parsing bytes: UnsafeRawBufferPointer, options: JSONParsingOptions = .default) throws(PipeError) {
         guard bytes.count <= options.maxBytes else {
-            throw PipeError(.limitExceeded, "JSON input of \(bytes.count) bytes exceeds the limit of \(options.maxBytes)")
+            throw PipeError(
+                .limitExceeded, "JSON input of \(bytes.count) bytes exceeds the limit of \(options.maxBytes)")
         }
         var parser = JSONParser(bytes, maxDepth: options.maxDepth)
         self = try parser.parseDocument()

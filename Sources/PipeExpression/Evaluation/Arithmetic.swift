@@ -1,11 +1,11 @@
 import PipeCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Arithmetic on numbers: exact on 64-bit integers while results fit, `Double` otherwise.

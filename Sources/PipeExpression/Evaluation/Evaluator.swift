@@ -21,7 +21,8 @@ struct Evaluator {
     mutating func spend(_ units: Int) throws(PipeError) {
         budget -= units
         if budget < 0 {
-            throw PipeError(.limitExceeded, "expression evaluation exceeded its work budget", details: ["kind": "limit"])
+            throw PipeError(
+                .limitExceeded, "expression evaluation exceeded its work budget", details: ["kind": "limit"])
         }
     }
 

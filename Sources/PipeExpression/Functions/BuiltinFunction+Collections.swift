@@ -54,7 +54,8 @@ extension BuiltinFunction {
             var order: [String] = []
             for element in array {
                 guard case .object = element else {
-                    throw args.invalidType(0, expected: "an array of objects", got: "an array containing \(element.kind.rawValue)")
+                    throw args.invalidType(
+                        0, expected: "an array of objects", got: "an array containing \(element.kind.rawValue)")
                 }
                 switch try evaluator.evaluate(expression, element) {
                 case .null: continue

@@ -40,7 +40,8 @@ extension BuiltinFunction {
             let keys = try Ordering.sortKeys(array, expression, &evaluator, args)
             var bestIndex = 0
             for i in 1..<array.count {
-                let better = self == .maxBy ? Ordering.less(keys[bestIndex], keys[i]) : Ordering.less(keys[i], keys[bestIndex])
+                let better =
+                    self == .maxBy ? Ordering.less(keys[bestIndex], keys[i]) : Ordering.less(keys[i], keys[bestIndex])
                 if better { bestIndex = i }
             }
             return array[bestIndex]
@@ -53,7 +54,8 @@ extension BuiltinFunction {
         var numbers: [JSONNumber] = []
         for element in try args.array(index) {
             guard case .number(let n) = element else {
-                throw args.invalidType(index, expected: "an array of numbers", got: "an array containing \(element.kind.rawValue)")
+                throw args.invalidType(
+                    index, expected: "an array of numbers", got: "an array containing \(element.kind.rawValue)")
             }
             numbers.append(n)
         }

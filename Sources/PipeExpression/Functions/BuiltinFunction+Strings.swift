@@ -27,7 +27,8 @@ extension BuiltinFunction {
             var parts: [String] = []
             for element in try args.array(1) {
                 guard case .string(let s) = element else {
-                    throw args.invalidType(1, expected: "an array of strings", got: "an array containing \(element.kind.rawValue)")
+                    throw args.invalidType(
+                        1, expected: "an array of strings", got: "an array containing \(element.kind.rawValue)")
                 }
                 parts.append(s)
             }
@@ -43,7 +44,9 @@ extension BuiltinFunction {
             guard pad.unicodeScalars.count == 1 else { throw args.invalidValue("pad must be exactly one character") }
             let missing = width - subject.unicodeScalars.count
             guard missing > 0 else { return .string(subject) }
-            guard width <= FunctionLimits.maxStringScalars else { throw args.invalidValue("width \(width) is too large") }
+            guard width <= FunctionLimits.maxStringScalars else {
+                throw args.invalidValue("width \(width) is too large")
+            }
             let padding = String(repeating: pad, count: missing)
             return .string(self == .padLeft ? padding + subject : subject + padding)
         case .replace:
@@ -120,7 +123,9 @@ extension BuiltinFunction {
         let to = resolve(end, subject.count)
         guard from < to else { return .null }
         let window = Array(subject[from..<to])
-        let found = self == .findFirst ? TextSearch.first(sub, in: window) : TextSearch.all(sub, in: window, limit: .max, overlapping: true).last
+        let found =
+            self == .findFirst
+            ? TextSearch.first(sub, in: window) : TextSearch.all(sub, in: window, limit: .max, overlapping: true).last
         return found.map { .int($0 + from) } ?? .null
     }
 }
