@@ -33,6 +33,7 @@ docs:
 
 bench-deps: deps
 	@scripts/install-system-packages.sh $(BENCH_PACKAGES)
+	@python3 -c 'import jmespath' 2>/dev/null || python3 -m pip install --quiet jmespath
 
 bench: bench-deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark

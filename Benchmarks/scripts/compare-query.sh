@@ -8,10 +8,12 @@
 # with hyperfine and prints each one's throughput (input MB/s) and the ratios pipe/jq and pipe/gojq (target: ≥ 2x).
 #
 # The same query in each language, evaluated per record:
-#   pipe (JMESPath):  active && price > `500` && {city: address.city, id: id, name: name, tags: tags} || `null`
-#   jq / gojq:        select(.active and .price > 500) | {city: .address.city, id, name, tags}
-# A record that fails the filter makes the JMESPath expression evaluate to null. This assumes that
-# `pipe query --lines` prints nothing for a null result, as jq prints nothing for an empty `select`.
+#   pipe query --lines --skip-nulls
+#       active && price > `500` && {city: address.city, id: id, name: name, tags: tags} || `null`
+#   jq -c, gojq -c
+#       select(.active and .price > 500) | {city: .address.city, id, name, tags}
+# A record that fails the filter makes the JMESPath expression evaluate to null, which --skip-nulls does not print,
+# just as jq prints nothing for an empty `select`.
 # The projected keys are in alphabetical order because gojq always sorts object keys on output, and the projected
 # values are strings, small integers and arrays of strings, which all three print identically.
 #
@@ -22,20 +24,20 @@
 #   PIPE_BIN               an already built `pipe` to run instead of building one
 set -euo pipefail
 
+for tool in jq gojq hyperfine python3; do
+    command -v "$tool" >/dev/null || { echo "compare-query: $tool is not installed" >&2; exit 1; }
+done
+
 scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 package="$(dirname "$scripts")"
 repo="$(dirname "$package")"
 megabytes="${PIPE_BENCH_JSONL_MB:-100}"
 data="${PIPE_BENCH_DATA_DIR:-$package/data}"
 runs="${PIPE_BENCH_RUNS:-5}"
-file="$data/records-v1-${megabytes}MB.jsonl"  # the name make-jsonl.py and RecordFile.swift use
+file="$data/$(python3 "$scripts/make-jsonl.py" --mb "$megabytes" --name)"  # the same file JSONBenchmarks uses
 
 pipe_query='active && price > `500` && {city: address.city, id: id, name: name, tags: tags} || `null`'
 jq_query='select(.active and .price > 500) | {city: .address.city, id, name, tags}'
-
-for tool in jq gojq hyperfine python3; do
-    command -v "$tool" >/dev/null || { echo "compare-query: $tool is not installed" >&2; exit 1; }
-done
 
 pipe="${PIPE_BIN:-}"
 if [[ -z "$pipe" ]]; then
@@ -55,7 +57,7 @@ trap 'rm -rf "$work"' EXIT
 
 # Quotes one argument for the POSIX shell hyperfine runs each command in.
 quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
-pipe_command="$(quote "$pipe") query --lines $(quote "$pipe_query") $(quote "$file")"
+pipe_command="$(quote "$pipe") query --lines --skip-nulls $(quote "$pipe_query") $(quote "$file")"
 jq_command="jq -c $(quote "$jq_query") $(quote "$file")"
 gojq_command="gojq -c $(quote "$jq_query") $(quote "$file")"
 
@@ -64,8 +66,7 @@ sh -c "$pipe_command" >"$work/pipe.out"
 sh -c "$jq_command" >"$work/jq.out"
 sh -c "$gojq_command" >"$work/gojq.out"
 if grep -qx 'null' "$work/pipe.out"; then
-    echo "compare-query: pipe printed null results; this comparison needs \`pipe query --lines\` to print nothing" \
-        "for a record whose result is null (as jq prints nothing for an empty select)." >&2
+    echo "compare-query: pipe printed null results although it was given --skip-nulls" >&2
     exit 1
 fi
 for other in jq gojq; do

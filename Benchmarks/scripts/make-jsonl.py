@@ -2,6 +2,7 @@
 """Writes the deterministic JSON Lines file of typical records that Pipe's benchmarks read.
 
     make-jsonl.py [--mb N] PATH
+    make-jsonl.py [--mb N] --name     # print the file name the benchmarks use for that size
 
 N defaults to $PIPE_BENCH_JSONL_MB, else 100; one MB is 1,000,000 bytes. Records are written until
 the file holds at least N MB, so the file ends on a whole record slightly past that size.
@@ -170,11 +171,17 @@ def write_file(path, megabytes):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", help="file to write (replaced atomically)")
+    parser.add_argument("path", nargs="?", help="file to write (replaced atomically)")
     parser.add_argument("--mb", type=int, default=default_megabytes(), help="size in MB (10^6 bytes)")
+    parser.add_argument("--name", action="store_true", help="print the benchmarks' file name for this size and exit")
     args = parser.parse_args()
     if args.mb <= 0:
         parser.error("--mb must be positive")
+    if args.name:
+        print(default_file_name(args.mb))
+        return
+    if not args.path:
+        parser.error("PATH is required")
     count, written = write_file(args.path, args.mb)
     print(f"wrote {count} records, {written} bytes ({written / count:.0f} bytes/record) to {args.path}",
           file=sys.stderr)

@@ -19,7 +19,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .megabytesPerSecond, .mallocCountTotal],
         warmupIterations: 1,
-        maxDuration: .seconds(15),
+        maxDuration: .seconds(10),
         maxIterations: 5
     )
     let megabytes = RecordFile.configuredMegabytes
@@ -79,7 +79,7 @@ func parseBenchmarks(megabytes: Int) {
                 }
                 defer { try? handle.close() }
                 var reader = JSONLinesReader(fileDescriptor: handle.fileDescriptor)
-                try reader.forEachLine { (line: UnsafeRawBufferPointer) throws(PipeError) -> Bool in
+                try reader.forEachLine { (line: UnsafeRawBufferPointer, _: Int) throws(PipeError) -> Bool in
                     blackHole(try JSONValue(parsing: line))
                     return true
                 }

@@ -5,12 +5,41 @@
 public struct JSONObject: Sendable {
     /// One key-value member.
     public struct Member: Sendable, Hashable {
-        public var key: String
+        /// The member's name.
+        public let key: String
+        /// The member's value.
         public var value: JSONValue
+        /// ``JSONObject/fingerprint(of:)`` of `key`, compared before the key itself on lookups.
+        @usableFromInline let fingerprint: UInt64
+
+        /// A member; its key fingerprint is computed here.
         @inlinable public init(key: String, value: JSONValue) {
+            self.init(key: key, value: value, fingerprint: JSONObject.fingerprint(of: key))
+        }
+
+        @inlinable init(key: String, value: JSONValue, fingerprint: UInt64) {
             self.key = key
             self.value = value
+            self.fingerprint = fingerprint
         }
+    }
+
+    /// A 64-bit FNV-1a hash of a key's UTF-8 bytes. Two keys with different fingerprints differ,
+    /// so a lookup compares strings only when fingerprints match — one integer compare per member
+    /// instead of a string comparison.
+    @inlinable
+    public static func fingerprint(of key: String) -> UInt64 {
+        var hash = FNV.offsetBasis
+        for byte in key.utf8 { hash = FNV.step(hash, byte) }
+        return hash
+    }
+
+    /// The FNV-1a constants, shared with the parser, which hashes keys straight from the input bytes.
+    @usableFromInline
+    enum FNV {
+        @usableFromInline static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) @usableFromInline
+        static func step(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
     }
 
     /// Objects with more members than this keep a hash index.
@@ -60,39 +89,50 @@ public struct JSONObject: Sendable {
     @inlinable
     func position(of key: String) -> Int? {
         if let index { return index[key] }
-        // Comparing UTF-8 lengths first (free for native strings) skips most full comparisons.
-        let length = key.utf8.count
-        for i in members.indices where members[i].key.utf8.count == length && members[i].key == key { return i }
+        return position(of: key, fingerprint: Self.fingerprint(of: key))
+    }
+
+    @inlinable
+    func position(of key: String, fingerprint: UInt64) -> Int? {
+        if let index { return index[key] }
+        for i in members.indices where members[i].fingerprint == fingerprint && members[i].key == key { return i }
         return nil
+    }
+
+    /// The value for a prepared key; assigning `nil` removes the member.
+    @inlinable
+    public subscript(key: JSONKey) -> JSONValue? {
+        get {
+            guard let i = position(of: key.name, fingerprint: key.fingerprint) else { return nil }
+            return members[i].value
+        }
+        set {
+            if let i = position(of: key.name, fingerprint: key.fingerprint) {
+                if let newValue { members[i].value = newValue } else { remove(at: i) }
+            } else if let newValue {
+                append(Member(key: key.name, value: newValue, fingerprint: key.fingerprint))
+            }
+        }
     }
 
     /// The value for `key`; assigning `nil` removes the member.
     @inlinable
     public subscript(key: String) -> JSONValue? {
-        get {
-            guard let i = position(of: key) else { return nil }
-            return members[i].value
-        }
-        set {
-            if let i = position(of: key) {
-                if let newValue { members[i].value = newValue } else { remove(at: i) }
-            } else if let newValue {
-                append(key: key, value: newValue)
-            }
-        }
+        get { self[JSONKey(key)] }
+        set { self[JSONKey(key)] = newValue }
     }
 
     /// Appends a member without checking for an existing key; the caller guarantees uniqueness.
     @inlinable
     public mutating func appendUnchecked(key: String, value: JSONValue) {
-        append(key: key, value: value)
+        append(Member(key: key, value: value))
     }
 
     @inlinable
-    mutating func append(key: String, value: JSONValue) {
-        members.append(Member(key: key, value: value))
+    mutating func append(_ member: Member) {
+        members.append(member)
         if index != nil {
-            index![key] = members.count - 1
+            index![member.key] = members.count - 1
         } else if members.count > Self.indexThreshold {
             buildIndex()
         }

@@ -115,18 +115,18 @@ struct JSONParser {
         }
     }
 
-    /// A cheap hash (FNV-1a) of a key's raw bytes, only used to rule out duplicates; `nil` for a
-    /// key with escapes, whose raw bytes may differ from an equal key's.
+    /// The key's ``JSONObject/fingerprint(of:)`` computed from its raw bytes; `nil` for a key with
+    /// escapes, whose raw bytes are not its UTF-8.
     @inline(__always)
     func keyHash(from start: Int, to end: Int) -> UInt64? {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = JSONObject.FNV.offsetBasis
         var i = start
         while i < end {
             if base[i] == UInt8(ascii: "\\") { return nil }
-            hash = (hash ^ UInt64(base[i])) &* 0x100_0000_01b3
+            hash = JSONObject.FNV.step(hash, base[i])
             i += 1
         }
-        return hash ^ (hash >> 29)
+        return hash
     }
 
     func printable(_ byte: UInt8) -> String {
@@ -207,7 +207,8 @@ struct JSONParser {
             pos += 1
             skipWhitespace()
             let value = try parseValue()
-            let bit = UInt64(1) << ((hash ?? 0) & 63)
+            let fingerprint = hash ?? JSONObject.fingerprint(of: key)
+            let bit = UInt64(1) << ((fingerprint ^ (fingerprint >> 29)) & 63)
             if keyIndex == nil, memberStack.count - first >= JSONObject.indexThreshold {
                 keyIndex = Dictionary(
                     memberStack[first...].enumerated().map { ($1.key, first + $0) }, uniquingKeysWith: { $1 })
@@ -217,14 +218,14 @@ struct JSONParser {
                     memberStack[i].value = value
                 } else {
                     keyIndex![key] = memberStack.count
-                    memberStack.append(JSONObject.Member(key: key, value: value))
+                    memberStack.append(JSONObject.Member(key: key, value: value, fingerprint: fingerprint))
                 }
             } else if hash != nil, seenKeyBits & bit == 0 {
-                memberStack.append(JSONObject.Member(key: key, value: value))
-            } else if let i = memberStack[first...].firstIndex(where: { $0.key == key }) {
+                memberStack.append(JSONObject.Member(key: key, value: value, fingerprint: fingerprint))
+            } else if let i = memberStack[first...].firstIndex(where: { $0.fingerprint == fingerprint && $0.key == key }) {
                 memberStack[i].value = value  // a duplicate key: the last one wins, as in most parsers
             } else {
-                memberStack.append(JSONObject.Member(key: key, value: value))
+                memberStack.append(JSONObject.Member(key: key, value: value, fingerprint: fingerprint))
             }
             seenKeyBits |= bit
             skipWhitespace()

@@ -22,7 +22,7 @@ enum Comparison {
     /// equivalent strings, which JMESPath does not); structural for arrays and objects.
     static func strictlyEqual(_ left: JSONValue, _ right: JSONValue) -> Bool {
         switch (left, right) {
-        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.string(let a), .string(let b)): return sameCodePoints(a, b)
         case (.array(let a), .array(let b)):
             guard a.count == b.count else { return false }
             for (x, y) in zip(a, b) where !strictlyEqual(x, y) { return false }
@@ -37,4 +37,13 @@ enum Comparison {
             return left == right
         }
     }
+}
+
+/// `true` when two strings hold the same code points (byte-equal UTF-8), unlike `==`, which also
+/// equates canonically equivalent spellings such as "é" and "e\u{301}".
+@inline(__always)
+func sameCodePoints(_ a: String, _ b: String) -> Bool {
+    // Different lengths or canonically different strings can never be byte-equal: decide fast.
+    guard a.utf8.count == b.utf8.count, a == b else { return false }
+    return a.utf8.elementsEqual(b.utf8)
 }

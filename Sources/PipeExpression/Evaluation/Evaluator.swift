@@ -36,6 +36,13 @@ struct Evaluator {
         case .field(let name):
             if case .object(let object) = current { return object[name] ?? .null }
             return .null
+        case .fieldPath(let path):
+            var value = current
+            for key in path {
+                guard case .object(let object) = value, let next = object[key] else { return .null }
+                value = next
+            }
+            return value
         case .literal(let value):
             return value
         case .variable(let slot):

@@ -14,12 +14,34 @@ extension BuiltinFunction {
         case .floor:
             return .number(JSONNumber(try args.number(0).doubleValue.rounded(.down)))
         case .sum, .avg:
-            let numbers = try numberArray(args, 0)
-            if self == .avg && numbers.isEmpty { return .null }
-            var total = JSONValue.number(.int(0))
-            for n in numbers { total = try Arithmetic.apply(.add, total, .number(n)) }
+            let array = try args.array(0)
+            if self == .avg && array.isEmpty { return .null }
+            // Exact integer sum while it fits in Int64; Double from the first fraction or overflow.
+            var integerSum: Int64 = 0
+            var doubleSum = 0.0
+            var exact = true
+            for element in array {
+                guard case .number(let n) = element else {
+                    throw args.invalidType(
+                        0, expected: "an array of numbers", got: "an array containing \(element.kind.rawValue)")
+                }
+                if exact, case .int(let i) = n {
+                    let (sum, overflow) = integerSum.addingReportingOverflow(i)
+                    if !overflow {
+                        integerSum = sum
+                        continue
+                    }
+                }
+                if exact {
+                    exact = false
+                    doubleSum = Double(integerSum)
+                }
+                doubleSum += n.doubleValue
+            }
+            let total: JSONValue = exact ? .number(.int(integerSum)) : .number(JSONNumber(doubleSum))
+            guard exact || doubleSum.isFinite else { throw Arithmetic.notANumber("sum is out of range") }
             if self == .sum { return total }
-            return try Arithmetic.apply(.divide, total, .number(.int(Int64(numbers.count))))
+            return try Arithmetic.apply(.divide, total, .number(.int(Int64(array.count))))
         case .max, .min:
             let array = try args.array(0)
             guard let first = array.first else { return .null }
@@ -48,18 +70,6 @@ extension BuiltinFunction {
         default:
             preconditionFailure("\(rawValue) is not a math function")
         }
-    }
-
-    func numberArray(_ args: FunctionArguments, _ index: Int) throws(PipeError) -> [JSONNumber] {
-        var numbers: [JSONNumber] = []
-        for element in try args.array(index) {
-            guard case .number(let n) = element else {
-                throw args.invalidType(
-                    index, expected: "an array of numbers", got: "an array containing \(element.kind.rawValue)")
-            }
-            numbers.append(n)
-        }
-        return numbers
     }
 }
 

@@ -2,7 +2,7 @@ extension Node {
     /// The node's direct children (expression-reference arguments included).
     var children: [Node] {
         switch self {
-        case .identity, .root, .field, .literal, .variable: []
+        case .identity, .root, .field, .fieldPath, .literal, .variable: []
         case .subexpression(let a, let b), .projection(let a, let b), .sliceProjection(let a, let b),
             .valueProjection(let a, let b), .pipe(let a, let b), .or(let a, let b), .and(let a, let b),
             .comparison(_, let a, let b), .arithmetic(_, let a, let b):

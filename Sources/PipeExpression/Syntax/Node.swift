@@ -7,7 +7,9 @@ import PipeCore
 indirect enum Node: Sendable {
     case identity
     case root
-    case field(String)
+    case field(JSONKey)
+    /// `a.b.c`: a chain of field lookups, walked in one loop instead of nested subexpressions.
+    case fieldPath([JSONKey])
     case literal(JSONValue)
     case variable(slot: Int)
     case subexpression(Node, Node)
@@ -23,7 +25,7 @@ indirect enum Node: Sendable {
     case filterProjection(Node, condition: Node, Node)
     case flatten(Node)
     case multiSelectList([Node])
-    case multiSelectHash([(key: String, value: Node)])
+    case multiSelectHash([(key: JSONKey, value: Node)])
     case pipe(Node, Node)
     case or(Node, Node)
     case and(Node, Node)

@@ -94,10 +94,10 @@ struct Parser {
         case .unquotedIdentifier(let name):
             if current == .lparen { return try functionCall(name) }
             if name == "let", case .variable = current { return try letExpression() }
-            return .field(name)
+            return .field(JSONKey(name))
         case .quotedIdentifier(let name):
             if current == .lparen { throw error("a quoted identifier cannot name a function") }
-            return .field(name)
+            return .field(JSONKey(name))
         case .current: return .identity
         case .root: return .root
         case .variable(let name):
@@ -153,7 +153,7 @@ struct Parser {
                 advance()
                 return .valueProjection(left, try projectionRHS(Token.dot.bindingPower))
             }
-            return .subexpression(left, try dotRHS(Token.dot.bindingPower))
+            return Self.subexpression(left, try dotRHS(Token.dot.bindingPower))
         case .lbracket:
             switch current {
             case .number, .colon:
@@ -197,6 +197,15 @@ struct Parser {
     }
 
     // MARK: Pieces
+
+    /// `left.right`, folding chains of plain fields into one ``Node/fieldPath(_:)``.
+    static func subexpression(_ left: Node, _ right: Node) -> Node {
+        switch (left, right) {
+        case (.field(let a), .field(let b)): .fieldPath([a, b])
+        case (.fieldPath(let path), .field(let b)): .fieldPath(path + [b])
+        default: .subexpression(left, right)
+        }
+    }
 
     /// What may follow a projection: nothing (when the next token binds loosely), `[…]`, `[?…]` or `.…`.
     mutating func projectionRHS(_ bindingPower: Int) throws(PipeError) -> Node {
@@ -281,7 +290,7 @@ struct Parser {
 
     /// `{key: value, …}`, the opening brace already consumed.
     mutating func multiSelectHash() throws(PipeError) -> Node {
-        var pairs: [(key: String, value: Node)] = []
+        var pairs: [(key: JSONKey, value: Node)] = []
         while true {
             let key: String
             switch current {
@@ -290,7 +299,7 @@ struct Parser {
             }
             advance()
             try expect(.colon)
-            pairs.append((key, try expression(0)))
+            pairs.append((JSONKey(key), try expression(0)))
             if current == .rbrace { break }
             try expect(.comma)
         }
