@@ -35,7 +35,12 @@ struct Lexer {
     }
 
     mutating func skipWhitespace() {
-        while index < scalars.count, [" ", "\t", "\n", "\r"].contains(scalars[index]) { index += 1 }
+        while index < scalars.count {
+            switch scalars[index] {
+            case " ", "\t", "\n", "\r": index += 1
+            default: return
+            }
+        }
     }
 
     func peek(_ offset: Int = 1) -> Unicode.Scalar? {
@@ -65,7 +70,7 @@ struct Lexer {
         switch c {
         case _ where Lexer.isIdentifierStart(c):
             while index < scalars.count, Lexer.isIdentifierPart(scalars[index]) { index += 1 }
-            return .unquotedIdentifier(String(String.UnicodeScalarView(scalars[start..<index])))
+            return .unquotedIdentifier(asciiString(start..<index))
         case "0"..."9":
             return try number()
         case "-":
@@ -119,7 +124,7 @@ struct Lexer {
             if index < scalars.count, Lexer.isIdentifierStart(scalars[index]) {
                 let nameStart = index
                 while index < scalars.count, Lexer.isIdentifierPart(scalars[index]) { index += 1 }
-                return .variable(String(String.UnicodeScalarView(scalars[nameStart..<index])))
+                return .variable(asciiString(nameStart..<index))
             }
             return .root
         case "\"":
@@ -133,12 +138,21 @@ struct Lexer {
         }
     }
 
+    /// The ASCII scalars in `range` as a string, written straight into the string's storage.
+    func asciiString(_ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count) { buffer in
+            for (offset, i) in range.enumerated() { buffer[offset] = UInt8(truncatingIfNeeded: scalars[i].value) }
+            return range.count
+        }
+    }
+
     mutating func number() throws(PipeError) -> Token {
         let start = index
         if scalars[index] == "-" { index += 1 }
         while index < scalars.count, scalars[index] >= "0" && scalars[index] <= "9" { index += 1 }
-        let text = String(String.UnicodeScalarView(scalars[start..<index]))
-        guard let value = Int(text) else { throw Lexer.syntaxError("number out of range", at: start) }
+        guard let value = Int(asciiString(start..<index)) else {
+            throw Lexer.syntaxError("number out of range", at: start)
+        }
         return .number(value)
     }
 

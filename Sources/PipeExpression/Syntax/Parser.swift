@@ -80,7 +80,7 @@ struct Parser {
             let token = current
             advance()
             try countNode()
-            left = try led(token, left)
+            left = try led(token, consume left)
         }
         return left
     }
@@ -146,14 +146,15 @@ struct Parser {
 
     // MARK: Infix positions
 
-    mutating func led(_ token: Token, _ left: Node) throws(PipeError) -> Node {
+    mutating func led(_ token: Token, _ left: consuming Node) throws(PipeError) -> Node {
         switch token {
         case .dot:
             if current == .star {
                 advance()
                 return .valueProjection(left, try projectionRHS(Token.dot.bindingPower))
             }
-            return Self.subexpression(left, try dotRHS(Token.dot.bindingPower))
+            let right = try dotRHS(Token.dot.bindingPower)
+            return Self.subexpression(left, right)
         case .lbracket:
             switch current {
             case .number, .colon:
@@ -199,11 +200,14 @@ struct Parser {
     // MARK: Pieces
 
     /// `left.right`, folding chains of plain fields into one ``Node/fieldPath(_:)``.
-    static func subexpression(_ left: Node, _ right: Node) -> Node {
-        switch (left, right) {
-        case (.field(let a), .field(let b)): .fieldPath([a, b])
-        case (.fieldPath(let path), .field(let b)): .fieldPath(path + [b])
-        default: .subexpression(left, right)
+    static func subexpression(_ left: consuming Node, _ right: Node) -> Node {
+        guard case .field(let b) = right else { return .subexpression(left, right) }
+        switch consume left {
+        case .field(let a): return .fieldPath([a, b])
+        case .fieldPath(var path):
+            path.append(b)  // `left` was consumed, so the path is not copied
+            return .fieldPath(path)
+        case let other: return .subexpression(other, right)
         }
     }
 
