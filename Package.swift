@@ -31,7 +31,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "PipeTestSupport", dependencies: ["PipeCore"], path: "Tests/PipeTestSupport"),
+        .target(name: "PipeTestSupport", path: "Tests/PipeTestSupport"),
         .testTarget(name: "PipeCoreTests", dependencies: ["PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeExpressionTests", dependencies: ["PipeExpression", "PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeCLITests", dependencies: ["PipeTestSupport"]),

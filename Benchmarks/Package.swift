@@ -25,7 +25,7 @@ let package = Package(
         .package(name: "Pipe", path: ".."),
         // Only the MallocInterposer trait: malloc counts without the Linux Swift-runtime interposer, which the
         // default traits would add (and which nothing here needs: no ARC metrics are collected).
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Inputs shared by every benchmark: paths, the JSON Lines record file, the JMESPath benchmark cases.
@@ -40,10 +40,10 @@ let package = Package(
             dependencies: [
                 "BenchmarkFixtures",
                 .product(name: "PipeCore", package: "Pipe"),
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/JSONBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
             name: "ExpressionBenchmarks",
@@ -51,10 +51,10 @@ let package = Package(
                 "BenchmarkFixtures",
                 .product(name: "PipeCore", package: "Pipe"),
                 .product(name: "PipeExpression", package: "Pipe"),
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/ExpressionBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
         // `expression-bench`: plain ns/op per benchmarks.json case, for scripts/compare-jmespath.sh. It does not

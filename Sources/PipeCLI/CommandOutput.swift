@@ -44,6 +44,7 @@ struct CommandOutput {
     /// The error kind users see: the JMESPath name for expression errors, else a kebab-case code.
     static func kind(of error: PipeError) -> String {
         if let kind = error.expressionErrorKind { return kind }
+        if error.code == .limitExceeded { return "limit" }
         return error.code.rawValue.replacingOccurrences(of: "_", with: "-")
     }
 }

@@ -41,6 +41,11 @@ struct QueryCommandTests {
             (["query", "a / b"], #"{"a": 1, "b": 0}"#, Int32(1), "pipe: not-a-number: "),
             (["query", "a"], "{", Int32(1), "pipe: invalid-json: "),
             (["query", "--lines", "a"], "{}\n{\n", Int32(1), "pipe: invalid-json: line 2: "),
+            (["query", String(repeating: "a.", count: 6_000) + "a"], "{}", Int32(2), "pipe: limit: "),
+            (
+                ["query", "a"], String(repeating: "[", count: 600) + String(repeating: "]", count: 600), Int32(1),
+                "pipe: json-too-deep: "
+            ),
         ])
     func errors(arguments: [String], input: String, status: Int32, prefix: String) throws {
         let outcome = try pipe.run(arguments, input: input)

@@ -12,7 +12,8 @@ struct JSONTests {
             ("123456789012345678901234567890", "123456789012345678901234567890"), ("1.5", "1.5"), ("0.1", "0.1"),
             ("1e400", "1e400"), ("-1E+2", "-100.0"), ("2.5e-3", "0.0025"), ("1.0", "1.0"),
             ("0.1000000000000000000000001", "0.1000000000000000000000001"),
-            ("1.7976931348623157e308", "1.7976931348623157e+308"),
+            ("1.7976931348623157e308", "1.7976931348623157e308"), ("9007199254740993.0", "9007199254740993.0"),
+            ("1e-400", "1e-400"), ("0.30000000000000004", "0.30000000000000004"), ("123.456", "123.456"),
         ])
     func numbers(input: String, output: String) throws {
         let value = try JSONValue(parsing: input)
@@ -50,6 +51,21 @@ struct JSONTests {
         #expect(object["k57"] == .int(57))
         object["k57"] = nil
         #expect(object["k57"] == nil && object.count == 99 && object["k99"] == .int(99))
+    }
+
+    @Test("numbers compare exactly, even beyond Double")
+    func exactComparison() throws {
+        let n = { (text: String) throws -> JSONValue in try JSONValue(parsing: text) }
+        #expect(try n("1e400") != n("2e400"))
+        #expect(try n("1e400") == n("10e399"))
+        #expect(try n("123456789012345678901234567890") != n("123456789012345678901234567891"))
+        #expect(try n("9007199254740993") != n("9007199254740992.0"))
+        #expect(try n("100") == n("1e2"))
+        #expect(try n("0.1000000000000000000000001") != n("0.1"))
+        guard case .number(let a) = try n("-1e400"), case .number(let b) = try n("1e-400"),
+            case .number(let c) = try n("3")
+        else { return }
+        #expect(a < b && b < c && a < c)
     }
 
     @Test("equality ignores key order and number representation")
@@ -120,5 +136,21 @@ struct JSONObjectScaleTests {
     func smallDuplicates() throws {
         let value = try JSONValue(parsing: #"{"a":1,"b":2,"\u0061":3,"b":4}"#)
         #expect(value.serializedString() == #"{"a":3,"b":4}"#)
+    }
+}
+
+@Suite("Serialized size")
+struct SerializedSizeTests {
+    @Test(
+        "never under-counts what the writer writes",
+        arguments: [
+            #"{"a":"\u0001\u0002\n\"\\","b":[1,2.5,null,true,"é"],"c":{}}"#, #""\u0000\u0000\u0000""#, "[]",
+            "123456789012345678901234567890",
+        ])
+    func upperBound(_ text: String) throws {
+        let value = try JSONValue(parsing: text)
+        let size = try #require(value.serializedSize(limit: 1 << 20))
+        #expect(size >= value.serialized().count)
+        #expect(value.serializedSize(limit: value.serialized().count - 1) == nil)
     }
 }

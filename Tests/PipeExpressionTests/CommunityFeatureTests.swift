@@ -190,6 +190,29 @@ struct CommunityFeatureTests {
         #expect(errorKind("from_items(@)", #"[["a"]]"#) == "invalid-type")
         #expect(errorKind("zip()") == "invalid-arity")
         #expect(errorKind("items(`1`)") == "invalid-type")
+        #expect(errorKind("merge()") == "invalid-arity")
+        #expect(errorKind("join(@, [@, @])", #""x""#) == nil)
+        let wide = "join(pad_left('', `10000000`), [`\"a\"`, `\"b\"`, `\"c\"`])"
+        #expect(errorKind(wide) == "invalid-value")
+    }
+
+    @Test("integers stay exact through ceil, floor, abs and sum")
+    func exactIntegers() throws {
+        #expect(try search("ceil(@)", "9007199254740993") == JSONValue.number(.int(9_007_199_254_740_993)))
+        #expect(try search("floor(@)", "-9007199254740993") == JSONValue.number(.int(-9_007_199_254_740_993)))
+        #expect(try search("sum(@)", "[9007199254740993, 1]") == JSONValue.number(.int(9_007_199_254_740_994)))
+        #expect(try search("floor(@)", "2.5") == 2)
+    }
+
+    @Test("a zero slice step points at the step")
+    func sliceStepPosition() {
+        do {
+            _ = try JMESPathExpression("foo[1:2:0]")
+            Issue.record("compiled")
+        } catch {
+            #expect(error.expressionErrorKind == "invalid-value")
+            #expect(error.details["position"] == "8")
+        }
     }
 
     @Test("syntax errors carry a position")

@@ -1,6 +1,7 @@
 /// The HTTP port: sends one request and returns its response.
 ///
-/// `PipeHTTP` implements it on libcurl; tests use a stub that answers from a table. Higher layers (the remote client,
+/// The libcurl-based `PipeHTTP` module (a later issue) is to implement it; tests can use a stub that answers from a
+/// table. Higher layers (the remote client,
 /// OAuth providers) add authentication, retries and decoding around a transport, so implementations stay plain: no
 /// retries, no redirects unless configured, no interpretation of the status code.
 ///

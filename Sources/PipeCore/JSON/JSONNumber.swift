@@ -1,10 +1,10 @@
 /// A JSON number that never silently loses its value.
 ///
 /// Integers that fit in 64 bits are held exactly as ``int(_:)``; other numbers as ``double(_:)``.
-/// A number that neither can hold exactly — an integer beyond `Int64`, a literal with more than 17
-/// significant digits, or one whose magnitude overflows `Double` — is kept as its original text in
-/// ``decimal(_:)``, so it serializes back byte for byte. Arithmetic on a decimal uses its nearest
-/// `Double`.
+/// A number that neither is sure to hold exactly — an integer beyond `Int64`, a literal with more
+/// than 15 significant digits (the most a `Double` always round-trips), or one that overflows or
+/// underflows `Double` — is kept as its original text in ``decimal(_:)``, so it serializes back byte
+/// for byte and compares exactly. Arithmetic on a decimal uses its nearest `Double`.
 public enum JSONNumber: Sendable {
     /// An exact 64-bit integer.
     case int(Int64)
@@ -55,18 +55,30 @@ public enum JSONNumber: Sendable {
 }
 
 extension JSONNumber: Equatable, Comparable, Hashable {
-    /// Numeric equality: `1`, `1.0` and `1e0` are equal.
+    /// Numeric equality: `1`, `1.0` and `1e0` are equal; decimals compare digit by digit, so
+    /// numbers that round to the same `Double` (`1e400`, `2e400`) stay different.
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
         switch (lhs, rhs) {
-        case (.int(let a), .int(let b)): a == b
-        case (.decimal(let a), .decimal(let b)) where a == b: true
-        default: lhs.doubleValue == rhs.doubleValue
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.int(let i), .double(let d)), (.double(let d), .int(let i)):
+            guard let exact = Int64(exactly: d) else { return false }
+            return exact == i
+        case (.decimal(let a), .decimal(let b)) where a == b: return true
+        default:
+            guard let a = ExactDecimal(lhs), let b = ExactDecimal(rhs) else { return false }
+            return a == b
         }
     }
 
     public static func < (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
-        if case .int(let a) = lhs, case .int(let b) = rhs { return a < b }
-        return lhs.doubleValue < rhs.doubleValue
+        switch (lhs, rhs) {
+        case (.int(let a), .int(let b)): return a < b
+        case (.decimal, _), (_, .decimal):
+            guard let a = ExactDecimal(lhs), let b = ExactDecimal(rhs) else { return false }
+            return a < b
+        default: return lhs.doubleValue < rhs.doubleValue
+        }
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -82,7 +82,8 @@ extension JSONParser {
             }
             return .decimal(text(from: start))
         }
-        if significantDigits > 17 { return .decimal(text(from: start)) }
+        // Up to 15 significant digits always survive a round trip through Double (DBL_DIG).
+        if significantDigits > 15 { return .decimal(text(from: start)) }
         // Clinger's fast path: exact mantissa and exact power of ten give a correctly rounded result.
         let scale = exponent - fractionDigits
         if mantissa < (1 << 53), digits <= 19, abs(scale) <= 22 {
@@ -91,7 +92,10 @@ extension JSONParser {
             return .double(negative ? -value : value)
         }
         let literal = text(from: start)
-        guard let value = Double(literal), value.isFinite else { return .decimal(literal) }
+        // Overflow to infinity or underflow of a non-zero literal to zero would change the value.
+        guard let value = Double(literal), value.isFinite, value != 0 || significantDigits == 0 else {
+            return .decimal(literal)
+        }
         return .double(value)
     }
 

@@ -20,8 +20,8 @@ extension JSONValue {
     ///
     /// Whitespace may surround the value; anything else after it is an error. Invalid UTF-8 is
     /// rejected; an unpaired UTF-16 surrogate escape (`"\uD800"`) decodes to U+FFFD, as jq and Go do.
-    /// - Throws: ``PipeError`` with code `invalid_json` (the message names the byte offset) or
-    ///   `json_too_deep`.
+    /// - Throws: ``PipeError`` with code `invalid_json` (the message names the byte offset),
+    ///   `json_too_deep`, or `limit_exceeded` for input over ``JSONParsingOptions/maxBytes``.
     public init(parsing bytes: UnsafeRawBufferPointer, options: JSONParsingOptions = .default) throws(PipeError) {
         guard bytes.count <= options.maxBytes else {
             throw PipeError(
@@ -135,10 +135,9 @@ struct JSONParser {
 
     mutating func expectWord(_ word: StaticString) throws(PipeError) {
         let count = word.utf8CodeUnitCount
-        guard end - pos >= count else { throw error("unexpected end of input") }
         let start = word.utf8Start
-        for i in 0..<count where base[pos + i] != start[i] {
-            throw error("invalid literal", at: pos)
+        for i in 0..<count where pos + i >= end || base[pos + i] != start[i] {
+            throw error(pos + i >= end ? "unexpected end of input" : "invalid literal", at: pos)
         }
         pos += count
     }
@@ -222,7 +221,8 @@ struct JSONParser {
                 }
             } else if hash != nil, seenKeyBits & bit == 0 {
                 memberStack.append(JSONObject.Member(key: key, value: value, fingerprint: fingerprint))
-            } else if let i = memberStack[first...].firstIndex(where: { $0.fingerprint == fingerprint && $0.key == key }) {
+            } else if let i = memberStack[first...].firstIndex(where: { $0.fingerprint == fingerprint && $0.key == key }
+            ) {
                 memberStack[i].value = value  // a duplicate key: the last one wins, as in most parsers
             } else {
                 memberStack.append(JSONObject.Member(key: key, value: value, fingerprint: fingerprint))

@@ -8,7 +8,7 @@
 /// ```swift
 /// let value = try JSONValue(parsing: #"{"id": 7, "tags": ["a", "b"]}"#)
 /// value["tags"]?[1]            // .string("b")
-/// value.serialized()           // {"id":7,"tags":["a","b"]}
+/// value.serializedString()     // {"id":7,"tags":["a","b"]}
 /// ```
 public enum JSONValue: Sendable {
     /// JSON `null`.

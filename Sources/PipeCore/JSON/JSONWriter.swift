@@ -153,7 +153,8 @@ extension JSONValue {
 }
 
 extension JSONValue {
-    /// The length of this value's compact JSON text, or `nil` once it would exceed `limit` bytes.
+    /// An upper bound on the length of this value's compact JSON text (exact but for numbers, which
+    /// count 24 bytes), or `nil` once it would exceed `limit` bytes.
     ///
     /// Stops counting as soon as the limit is passed, so it is cheap even for values that share
     /// storage and would serialize to something enormous.
@@ -162,19 +163,33 @@ extension JSONValue {
         return accumulateSize(&total, limit) ? total : nil
     }
 
+    /// The length of `string` once escaped by ``JSONWriter``.
+    static func escapedLength(_ string: String) -> Int {
+        var length = 0
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x09, 0x0A, 0x0C, 0x0D: length += 2
+            case 0..<0x20: length += 6
+            default: length += 1
+            }
+        }
+        return length
+    }
+
     private func accumulateSize(_ total: inout Int, _ limit: Int) -> Bool {
         switch self {
         case .null: total += 4
         case .bool(let b): total += b ? 4 : 5
-        case .number(let n): total += n.isIntegral ? 20 : 24  // an upper bound is enough here
-        case .string(let s): total += s.utf8.count + 2
+        case .number(.decimal(let text)): total += text.utf8.count
+        case .number: total += 24  // an upper bound for Int64 and shortest-form Double text
+        case .string(let s): total += Self.escapedLength(s) + 2
         case .array(let a):
-            total += a.count + 1
+            total += max(2, a.count + 1)  // brackets and commas
             for element in a {
                 guard total <= limit, element.accumulateSize(&total, limit) else { return false }
             }
         case .object(let o):
-            total += o.count * 2 + 1
+            total += max(2, o.count * 2 + 1)  // braces, colons and commas
             for member in o {
                 total += member.key.utf8.count + 2
                 guard total <= limit, member.value.accumulateSize(&total, limit) else { return false }

@@ -1,7 +1,7 @@
 /// The job queue port: durable jobs, claimed by workers under a lease, with at-least-once delivery.
 ///
-/// Implemented in-process, on SQLite, PostgreSQL (`SKIP LOCKED`) and RabbitMQ; one contract test suite runs against
-/// each. Every state change follows ``JobState/canTransition(to:)`` (implementations use ``Job/transition(to:at:)``).
+/// Designed to be implemented in-process, on SQLite, PostgreSQL (`SKIP LOCKED`) and RabbitMQ by later modules, with
+/// one contract test suite run against each; no implementation ships yet. Every state change follows ``JobState/canTransition(to:)`` (implementations use ``Job/transition(to:at:)``).
 ///
 /// Because a job can run more than once (a worker may crash after doing the work but before completing it), the
 /// work a job does must be safe to repeat.
@@ -22,12 +22,12 @@
 /// ```
 public protocol JobQueue: Sendable {
     /// Adds a job for `pipeline` in state ``JobState/queued`` and returns it.
-    func enqueue(pipeline: PipelineID, payload: JSONValue) async throws -> Job
+    func enqueue(pipeline: PipelineID, payload: JSONValue) async throws(PipeError) -> Job
 
     /// Returns a job's current record.
     ///
     /// - Throws: ``PipeError/Code/jobNotFound``.
-    func job(_ id: JobID) async throws -> Job
+    func job(_ id: JobID) async throws(PipeError) -> Job
 
     /// Claims the next job that is ready to run (queued, or retrying with its backoff over), moves it to
     /// ``JobState/running`` and leases it for `leaseDuration`.
@@ -38,18 +38,18 @@ public protocol JobQueue: Sendable {
     /// Returns `nil` at once when no job is ready; it does not wait for one.
     ///
     /// - Throws: ``PipeError/Code/invalidArgument`` for a non-positive `leaseDuration`.
-    func claim(leaseDuration: Duration) async throws -> JobLease?
+    func claim(leaseDuration: Duration) async throws(PipeError) -> JobLease?
 
     /// Extends a lease to `leaseDuration` from now and returns the renewed lease.
     ///
     /// - Throws: ``PipeError/Code/conflict`` when the lease is no longer held (it expired and the job was claimed
     ///   again, or the job was cancelled); the worker should stop working on the job.
-    func renew(_ lease: JobLease, leaseDuration: Duration) async throws -> JobLease
+    func renew(_ lease: JobLease, leaseDuration: Duration) async throws(PipeError) -> JobLease
 
     /// Marks a leased job ``JobState/succeeded`` and returns it.
     ///
     /// - Throws: ``PipeError/Code/conflict`` when the lease is no longer held.
-    func complete(_ lease: JobLease) async throws -> Job
+    func complete(_ lease: JobLease) async throws(PipeError) -> Job
 
     /// Records a failed run of a leased job and returns it.
     ///
@@ -59,11 +59,11 @@ public protocol JobQueue: Sendable {
     /// out. `error` is stored in ``Job/error``.
     ///
     /// - Throws: ``PipeError/Code/conflict`` when the lease is no longer held.
-    func fail(_ lease: JobLease, error: String, retryAfter: Duration?) async throws -> Job
+    func fail(_ lease: JobLease, error: String, retryAfter: Duration?) async throws(PipeError) -> Job
 
     /// Cancels a queued, retrying or running job and returns it. A running job's worker learns of it when it next
     /// renews, completes or fails its lease.
     ///
     /// - Throws: ``PipeError/Code/jobNotFound``; ``PipeError/Code/conflict`` when the job has already finished.
-    func cancel(_ id: JobID) async throws -> Job
+    func cancel(_ id: JobID) async throws(PipeError) -> Job
 }

@@ -1,7 +1,7 @@
 /// The storage port: buckets and the objects in them.
 ///
-/// Implemented in-process (`PipeStorage`, local disk and SQLite), over HTTP (`PipeClient.remote`) and on
-/// S3-compatible stores; one contract test suite runs against each, so they behave alike. Implementations check
+/// Designed for implementations in-process (local disk and SQLite), over HTTP and on S3-compatible stores, which later
+/// modules provide, with one contract test suite run against each so they behave alike. Implementations check
 /// bucket rules (size limit, content types) but not permissions: callers authorize first, against a ``Policy``.
 ///
 /// Errors are ``PipeError``s; each method lists the codes it throws for expected failures. Any method may also throw
@@ -21,21 +21,21 @@ public protocol ObjectStorage: Sendable {
     /// Creates a bucket.
     ///
     /// - Throws: ``PipeError/Code/bucketExists`` when the name is taken.
-    func createBucket(_ name: BucketName, options: BucketOptions) async throws -> Bucket
+    func createBucket(_ name: BucketName, options: BucketOptions) async throws(PipeError) -> Bucket
 
     /// Returns a bucket's record.
     ///
     /// - Throws: ``PipeError/Code/bucketNotFound``.
-    func getBucket(_ name: BucketName) async throws -> Bucket
+    func getBucket(_ name: BucketName) async throws(PipeError) -> Bucket
 
     /// Returns every bucket, ordered by name.
-    func listBuckets() async throws -> [Bucket]
+    func listBuckets() async throws(PipeError) -> [Bucket]
 
     /// Deletes an empty bucket.
     ///
     /// - Throws: ``PipeError/Code/bucketNotFound``; ``PipeError/Code/conflict`` when the bucket still holds objects
     ///   (deleting them is an explicit, separate act, so a typo cannot wipe a bucket).
-    func deleteBucket(_ name: BucketName) async throws
+    func deleteBucket(_ name: BucketName) async throws(PipeError)
 
     // MARK: Objects
 
@@ -46,17 +46,17 @@ public protocol ObjectStorage: Sendable {
     ///   ``Bucket/fileSizeLimit``; ``PipeError/Code/invalidArgument`` when the content type is not one the bucket
     ///   accepts (``Bucket/accepts(contentType:)``).
     func putObject(_ bytes: [UInt8], in bucket: BucketName, at key: ObjectKey, options: PutObjectOptions)
-        async throws -> ObjectInfo
+        async throws(PipeError) -> ObjectInfo
 
     /// Reads an object in full.
     ///
     /// - Throws: ``PipeError/Code/bucketNotFound``, ``PipeError/Code/objectNotFound``.
-    func getObject(in bucket: BucketName, at key: ObjectKey) async throws -> StoredObject
+    func getObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) -> StoredObject
 
     /// Returns an object's record without its bytes.
     ///
     /// - Throws: ``PipeError/Code/bucketNotFound``, ``PipeError/Code/objectNotFound``.
-    func headObject(in bucket: BucketName, at key: ObjectKey) async throws -> ObjectInfo
+    func headObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) -> ObjectInfo
 
     /// Lists objects whose keys start with `prefix`, in ascending UTF-8 byte order of their keys.
     ///
@@ -67,28 +67,30 @@ public protocol ObjectStorage: Sendable {
     ///   - cursor: `nil` for the first page, else the ``Page/nextCursor`` of the previous page.
     /// - Throws: ``PipeError/Code/bucketNotFound``; ``PipeError/Code/invalidArgument`` for a `limit` below 1 or a
     ///   cursor this store did not make.
-    func listObjects(in bucket: BucketName, prefix: String, limit: Int, cursor: String?) async throws
+    func listObjects(in bucket: BucketName, prefix: String, limit: Int, cursor: String?) async throws(PipeError)
         -> Page<ObjectInfo>
 
     /// Deletes an object.
     ///
     /// - Throws: ``PipeError/Code/bucketNotFound``, ``PipeError/Code/objectNotFound``.
-    func deleteObject(in bucket: BucketName, at key: ObjectKey) async throws
+    func deleteObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError)
 }
 
 extension ObjectStorage {
     /// Creates a private bucket with default settings.
-    public func createBucket(_ name: BucketName) async throws -> Bucket {
+    public func createBucket(_ name: BucketName) async throws(PipeError) -> Bucket {
         try await createBucket(name, options: BucketOptions())
     }
 
     /// Stores `bytes` with default options: `application/octet-stream`, no overwrite.
-    public func putObject(_ bytes: [UInt8], in bucket: BucketName, at key: ObjectKey) async throws -> ObjectInfo {
+    public func putObject(_ bytes: [UInt8], in bucket: BucketName, at key: ObjectKey) async throws(PipeError)
+        -> ObjectInfo
+    {
         try await putObject(bytes, in: bucket, at: key, options: PutObjectOptions())
     }
 
     /// Lists the first page of objects under `prefix`.
-    public func listObjects(in bucket: BucketName, prefix: String = "", limit: Int = 1000) async throws
+    public func listObjects(in bucket: BucketName, prefix: String = "", limit: Int = 1000) async throws(PipeError)
         -> Page<ObjectInfo>
     {
         try await listObjects(in: bucket, prefix: prefix, limit: limit, cursor: nil)

@@ -9,10 +9,10 @@ extension BuiltinFunction {
             case .int(let i) where i != .min: return .number(.int(Swift.abs(i)))
             case let n: return .number(JSONNumber(Swift.abs(n.doubleValue)))
             }
-        case .ceil:
-            return .number(JSONNumber(try args.number(0).doubleValue.rounded(.up)))
-        case .floor:
-            return .number(JSONNumber(try args.number(0).doubleValue.rounded(.down)))
+        case .ceil, .floor:
+            let n = try args.number(0)
+            if case .int = n { return .number(n) }  // already integral, and exact beyond 2^53
+            return .number(JSONNumber(n.doubleValue.rounded(self == .ceil ? .up : .down)))
         case .sum, .avg:
             let array = try args.array(0)
             if self == .avg && array.isEmpty { return .null }

@@ -32,6 +32,11 @@ extension BuiltinFunction {
                 }
                 parts.append(s)
             }
+            // Bound the result before building it: a long glue times many parts can dwarf the input.
+            let bytes = parts.reduce(0) { $0 + $1.utf8.count } + glue.utf8.count * Swift.max(0, parts.count - 1)
+            guard bytes <= FunctionLimits.maxStringScalars else {
+                throw args.invalidValue("result would exceed \(FunctionLimits.maxStringScalars) bytes")
+            }
             return .string(parts.joined(separator: glue))
         case .lower: return .string(try args.string(0).lowercased())
         case .upper: return .string(try args.string(0).uppercased())

@@ -44,8 +44,7 @@ enum BuiltinFunction: String, CaseIterable, Sendable {
         case .replace: Signature(minimum: 3, maximum: 4)
         case .split: Signature(minimum: 2, maximum: 3)
         case .trim, .trimLeft, .trimRight: Signature(minimum: 1, maximum: 2)
-        case .merge: Signature(minimum: 0, maximum: nil)
-        case .notNull, .zip: Signature(minimum: 1, maximum: nil)
+        case .merge, .notNull, .zip: Signature(minimum: 1, maximum: nil)
         }
     }
 

@@ -20,7 +20,8 @@ struct Lexer {
 
     mutating func tokenize() throws(PipeError) -> [PositionedToken] {
         guard scalars.count <= Self.maxLength else {
-            throw PipeError(.limitExceeded, "expression longer than \(Self.maxLength) characters")
+            throw PipeError(
+                .limitExceeded, "expression longer than \(Self.maxLength) characters", details: ["kind": "limit"])
         }
         var tokens: [PositionedToken] = []
         while true {

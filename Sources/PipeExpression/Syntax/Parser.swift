@@ -252,6 +252,7 @@ struct Parser {
     mutating func indexOrSlice(on left: Node) throws(PipeError) -> Node {
         var parts: [Int?] = [nil, nil, nil]
         var part = 0
+        var stepPosition = position
         while current != .rbracket {
             switch current {
             case .colon:
@@ -261,6 +262,7 @@ struct Parser {
             case .number(let n):
                 guard parts[part] == nil else { throw unexpected() }
                 parts[part] = n
+                if part == 2 { stepPosition = position }
                 advance()
             default:
                 throw unexpected()
@@ -274,7 +276,7 @@ struct Parser {
         if parts[2] == 0 {
             throw PipeError(
                 .expressionInvalidValue, "slice step cannot be 0",
-                details: ["kind": "invalid-value", "position": String(position)])
+                details: ["kind": "invalid-value", "position": String(stepPosition)])
         }
         let slice = Node.slice(left, start: parts[0], stop: parts[1], step: parts[2])
         return .sliceProjection(slice, try projectionRHS(Self.starBindingPower))
