@@ -12,8 +12,8 @@ struct QueryCommand: ParsableCommand {
             Reads FILE (or standard input), prints the result as compact JSON. With --lines, every
             line is a JSON document and each gives one result line. Errors print one line naming the
             error kind (syntax, invalid-type, invalid-arity, unknown-function, invalid-value,
-            not-a-number, undefined-variable, invalid-json, limit) and exit with status 1 (2 when the
-            expression itself does not compile).
+            not-a-number, undefined-variable, invalid-json, json-too-deep, limit, not-found) and exit
+            with status 1 (2 when the expression itself does not compile).
             """
     )
 

@@ -61,6 +61,7 @@ public protocol ObjectStorage: Sendable {
     /// Lists objects whose keys start with `prefix`, in ascending UTF-8 byte order of their keys.
     ///
     /// - Parameters:
+    ///   - bucket: the bucket to list.
     ///   - prefix: compared byte-wise; `""` lists everything.
     ///   - limit: the most items to return, at least 1; implementations may cap it (at no less than 1000) and may
     ///     return fewer items even when more follow (see ``Page``).
