@@ -2,8 +2,10 @@
 SWIFT ?= swift
 # System libraries the package links or will link (libcurl for PipeHTTP, OpenSSL, SQLite).
 SYSTEM_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev
+# Servers the tests start on 127.0.0.1 (nginx: TLS, HTTP/2 and mutual TLS for PipeHTTP; openssl makes the certificates).
+TEST_PACKAGES := nginx openssl python3
 # Peers the benchmarks run side by side with Pipe.
-BENCH_PACKAGES := jq gojq hyperfine
+BENCH_PACKAGES := jq gojq hyperfine curl nginx openssl
 PIPE_CONFORMANCE_DIR ?= $(abspath ../shared/conformance)
 export PIPE_CONFORMANCE_DIR
 
@@ -25,6 +27,7 @@ run: build
 		Examples/orders.json
 
 test: deps
+	@scripts/install-system-packages.sh $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -39,6 +42,7 @@ bench: bench-deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 	Benchmarks/scripts/compare-jmespath.sh
 	Benchmarks/scripts/compare-query.sh
+	Benchmarks/scripts/compare-http.sh
 
 clean:
 	rm -rf .build Benchmarks/.build

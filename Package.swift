@@ -14,15 +14,32 @@ let package = Package(
     products: [
         .library(name: "PipeCore", targets: ["PipeCore"]),
         .library(name: "PipeExpression", targets: ["PipeExpression"]),
+        .library(name: "PipeHTTP", targets: ["PipeHTTP"]),
         .executable(name: "pipe", targets: ["PipeCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .target(name: "PipeCore"),
         .target(name: "PipeExpression", dependencies: ["PipeCore"]),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .target(
+            name: "PipeHTTP",
+            dependencies: [
+                "PipeCore",
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .executableTarget(
             name: "PipeCLI",
             dependencies: [
@@ -35,9 +52,14 @@ let package = Package(
         .testTarget(name: "PipeCoreTests", dependencies: ["PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeExpressionTests", dependencies: ["PipeExpression", "PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeCLITests", dependencies: ["PipeTestSupport"]),
+        .testTarget(
+            name: "PipeHTTPTests",
+            dependencies: ["PipeHTTP", "PipeCore", "PipeTestSupport"],
+            exclude: ["Servers"]
+        ),
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
 }

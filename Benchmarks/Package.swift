@@ -19,13 +19,18 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
         // The plain ns/op runner that scripts/compare-jmespath.sh builds and runs.
-        .executable(name: "expression-bench", targets: ["ExpressionBench"])
+        .executable(name: "expression-bench", targets: ["ExpressionBench"]),
+        // PipeHTTP against async-http-client and the curl tool, for scripts/compare-http.sh.
+        .executable(name: "http-bench", targets: ["HTTPBench"]),
     ],
     dependencies: [
         .package(name: "Pipe", path: ".."),
         // Only the MallocInterposer trait: malloc counts without the Linux Swift-runtime interposer, which the
         // default traits would add (and which nothing here needs: no ARC metrics are collected).
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // The peer PipeHTTP is measured against (scripts/compare-http.sh); only this package builds it.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Inputs shared by every benchmark: paths, the JSON Lines record file, the JMESPath benchmark cases.
@@ -65,6 +70,16 @@ let package = Package(
                 "BenchmarkFixtures",
                 .product(name: "PipeCore", package: "Pipe"),
                 .product(name: "PipeExpression", package: "Pipe"),
+            ]
+        ),
+        .executableTarget(
+            name: "HTTPBench",
+            dependencies: [
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeHTTP", package: "Pipe"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
     ]

@@ -66,6 +66,17 @@ extension PipeError.Code {
     /// A bug or an unexpected failure inside Pipe.
     public static let internalError = Self("internal", status: 500)
 
+    // MARK: Network (client side)
+
+    /// A host name did not resolve.
+    public static let dnsFailure = Self("dns_failure", status: 502)
+    /// The TCP connection could not be made or was refused.
+    public static let connectionFailed = Self("connection_failed", status: 502)
+    /// The TLS handshake failed: an untrusted or invalid certificate, or a rejected client certificate.
+    public static let tlsFailure = Self("tls_failure", status: 502)
+    /// The peer broke the protocol: garbage instead of HTTP, a connection closed mid-body, an HTTP/2 error.
+    public static let protocolError = Self("protocol_error", status: 502)
+
     // MARK: JSON
 
     /// The bytes are not valid JSON (RFC 8259).
@@ -108,6 +119,7 @@ extension PipeError.Code {
     static let all: [PipeError.Code] = [
         .invalidArgument, .invalidIdentifier, .limitExceeded, .notFound, .conflict, .preconditionFailed,
         .unauthenticated, .forbidden, .rateLimited, .timeout, .cancelled, .unavailable, .internalError,
+        .dnsFailure, .connectionFailed, .tlsFailure, .protocolError,
         .invalidJSON, .jsonTooDeep,
         .expressionSyntax, .expressionInvalidType, .expressionInvalidArity, .expressionUnknownFunction,
         .expressionInvalidValue, .expressionNotANumber, .expressionUndefinedVariable,

@@ -1,0 +1,130 @@
+import CCurl
+import Foundation
+import PipeCore
+
+/// Sets up an easy handle for a ``Transfer``: options, headers and the C callbacks.
+enum CurlEasy {
+    static func responseCode(_ easy: OpaquePointer) -> Int {
+        var code = 0
+        _ = pipe_curl_easy_getinfo_long(UnsafeMutableRawPointer(easy), CURLINFO_RESPONSE_CODE, &code)
+        return code
+    }
+
+    /// Makes and configures the easy handle of `transfer`; the caller adds it to the multi handle.
+    static func make(for transfer: Transfer, client: ClientOptions) throws(PipeError) -> OpaquePointer {
+        guard let handle = curl_easy_init() else { throw PipeError(.unavailable, "curl_easy_init failed") }
+        let easy = OpaquePointer(handle)
+        transfer.easy = easy
+        let request = transfer.request
+        let settings = transfer.settings
+        let h = UnsafeMutableRawPointer(handle)
+        func long(_ option: CURLoption, _ value: Int) throws(PipeError) {
+            try CurlError.check(pipe_curl_easy_setopt_long(h, option, value), "option \(option.rawValue)")
+        }
+        func string(_ option: CURLoption, _ value: String) throws(PipeError) {
+            // curl copies string options (since 7.17), so a temporary C string is enough.
+            try CurlError.check(pipe_curl_easy_setopt_string(h, option, value), "option \(option.rawValue)")
+        }
+
+        try string(CURLOPT_URL, request.url.absoluteString)
+        try long(CURLOPT_NOSIGNAL, 1)
+        try long(CURLOPT_FOLLOWLOCATION, 0)  // redirects are followed (or not) by the client, by policy
+        try long(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an HTTP/2 connection to opening another
+        try long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // hide a proxy's CONNECT response
+        try long(CURLOPT_NOPROGRESS, 0)
+        try long(
+            CURLOPT_HTTP_VERSION, client.http2 ? Int(pipe_curl_http_version_2tls) : Int(pipe_curl_http_version_1_1))
+        try long(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))
+        if let timeout = settings.requestTimeout { try long(CURLOPT_TIMEOUT_MS, max(1, Int(timeout.milliseconds))) }
+        try string(CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, transfer.errorBufferPointer)
+        if client.acceptEncoding { try string(CURLOPT_ACCEPT_ENCODING, "") }  // "" = every encoding curl supports
+
+        // TLS
+        try long(CURLOPT_SSLVERSION, Int(pipe_curl_sslversion_tlsv1_2))
+        if let ca = client.tls.certificateAuthorityPath { try string(CURLOPT_CAINFO, ca) }
+        if let cert = client.tls.clientCertificatePath { try string(CURLOPT_SSLCERT, cert) }
+        if let key = client.tls.clientKeyPath { try string(CURLOPT_SSLKEY, key) }
+        if !client.tls.verifyPeer {
+            try long(CURLOPT_SSL_VERIFYPEER, 0)
+            try long(CURLOPT_SSL_VERIFYHOST, 0)
+        }
+
+        // Proxy: only from configuration; curl's own environment lookup is switched off by
+        // setting the option explicitly (an empty string means "no proxy").
+        try string(CURLOPT_PROXY, client.proxy ?? "")
+        if let noProxy = client.noProxy { try string(CURLOPT_NOPROXY, noProxy) }
+
+        // Method and body.
+        let method = request.method.rawValue
+        if request.method == .head {
+            try long(CURLOPT_NOBODY, 1)
+        } else if settings.hasBody {
+            try long(CURLOPT_UPLOAD, 1)
+            if let length = settings.uploadLength {
+                try CurlError.check(
+                    pipe_curl_easy_setopt_offset(h, CURLOPT_INFILESIZE_LARGE, curl_off_t(length)), "body size")
+            }
+            try string(CURLOPT_CUSTOMREQUEST, method)
+        } else if request.method != .get {
+            try string(CURLOPT_CUSTOMREQUEST, method)
+        }
+
+        // Headers: ours, plus an empty Expect (no 100-continue round trip) when uploading.
+        var list: UnsafeMutablePointer<curl_slist>?
+        for field in request.headers {
+            list = curl_slist_append(list, "\(field.name): \(field.value)")
+        }
+        if settings.hasBody && !request.headers.contains(name: "Expect") { list = curl_slist_append(list, "Expect:") }
+        if list != nil {
+            transfer.headerList = list
+            try CurlError.check(pipe_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, list), "headers")
+        }
+
+        // Callbacks reach the transfer through an unretained pointer; the loop's table keeps it alive.
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_HEADERDATA, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_WRITEDATA, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_READDATA, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_XFERINFODATA, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_PRIVATE, context)
+        _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, headerCallback)
+        _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, writeCallback)
+        _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_READFUNCTION, readCallback)
+        _ = pipe_curl_easy_setopt_xferinfo_callback(h, progressCallback)
+        return easy
+    }
+}
+
+private func transfer(_ context: UnsafeMutableRawPointer?) -> Transfer {
+    Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+}
+
+private let headerCallback: pipe_curl_data_callback = { buffer, size, count, context in
+    let length = size * count
+    transfer(context).headerLine(UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}
+
+private let writeCallback: pipe_curl_data_callback = { buffer, size, count, context in
+    transfer(context).bodyBytes(UnsafeRawBufferPointer(start: buffer, count: size * count))
+}
+
+private let readCallback: pipe_curl_data_callback = { buffer, size, count, context in
+    transfer(context).uploadBytes(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+}
+
+private let progressCallback: pipe_curl_xferinfo_callback = {
+    context, downloadTotal, downloaded, uploadTotal, uploaded in
+    transfer(context).progress(
+        sent: Int64(uploaded), toSend: Int64(uploadTotal), received: Int64(downloaded),
+        toReceive: Int64(downloadTotal)) ? 0 : 1
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded up so that a positive duration never becomes "no timeout".
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,171 @@
+import CCurl
+import Foundation
+import Logging
+import PipeCore
+import Synchronization
+
+/// One thread driving one curl multi handle: every transfer of a client runs here.
+///
+/// Other threads never touch the multi handle or an easy handle. They append a ``Command`` under a
+/// lock and call `curl_multi_wakeup`, the one multi call that is safe from any thread; the loop
+/// thread drains the commands, then runs `curl_multi_perform` → `curl_multi_info_read` →
+/// `curl_multi_poll`. Easy handles are created, paused, resumed and cleaned up on the loop thread
+/// only, never in a `deinit`.
+final class CurlEventLoop: @unchecked Sendable {
+    // @unchecked Sendable: `commands` and `stopped` are used only under `lock`; `multi` is used
+    // only by the loop thread, except `curl_multi_wakeup`, which libcurl documents as thread-safe;
+    // `transfers` is used only by the loop thread; the rest is immutable.
+
+    enum Command {
+        case start(Transfer)
+        case cancel(Transfer)
+        case resume(Transfer)
+        case shutdown
+    }
+
+    private let multi: OpaquePointer
+    private let options: ClientOptions
+    private let logger: Logger
+    private let lock = NSLock()
+    private var commands: [Command] = []
+    private var stopped = false
+    private var transfers: [UInt64: Transfer] = [:]
+    private let finished = DispatchSemaphore(value: 0)
+    /// How many easy handles exist right now (for tests and diagnostics).
+    let activeTransfers = Atomic<Int>(0)
+
+    init(options: ClientOptions, maxConnectionsPerHost: Int, maxConnections: Int, logger: Logger) throws(PipeError) {
+        try CurlGlobal.ensureInitialized()
+        guard let handle = curl_multi_init() else { throw PipeError(.unavailable, "curl_multi_init failed") }
+        multi = OpaquePointer(handle)
+        self.options = options
+        self.logger = logger
+        _ = pipe_curl_multi_setopt_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
+        _ = pipe_curl_multi_setopt_long(handle, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxConnections)
+        _ = pipe_curl_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, maxConnections)
+        let thread = Thread { [self] in run() }
+        thread.name = "pipe-http-curl"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Queues a command for the loop thread. Returns `false` after shutdown.
+    @discardableResult
+    func submit(_ command: Command) -> Bool {
+        let accepted = lock.withLock {
+            if stopped { return false }
+            commands.append(command)
+            if case .shutdown = command { stopped = true }
+            return true
+        }
+        if accepted { curl_multi_wakeup(UnsafeMutableRawPointer(multi)) }
+        return accepted
+    }
+
+    /// Stops the loop: every transfer still running fails with `cancelled`. Waits for the thread.
+    func shutdown() {
+        if submit(.shutdown) { finished.wait() }
+    }
+
+    // MARK: The loop thread
+
+    private func run() {
+        let m = UnsafeMutableRawPointer(multi)
+        var running: Int32 = 0
+        while true {
+            let pending = lock.withLock {
+                let taken = commands
+                commands.removeAll(keepingCapacity: true)
+                return taken
+            }
+            var stop = false
+            for command in pending {
+                switch command {
+                case .start(let transfer): start(transfer)
+                case .cancel(let transfer): abort(transfer, reason: transfer.pendingCancel ?? .cancelled)
+                case .resume(let transfer):
+                    guard let easy = transfer.easy, transfers[transfer.id] != nil else { continue }
+                    transfer.resumed()
+                    curl_easy_pause(UnsafeMutableRawPointer(easy), pipe_curlpause_cont)
+                case .shutdown: stop = true
+                }
+            }
+            if stop { break }
+            curl_multi_perform(m, &running)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(m, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+                var context: UnsafeMutableRawPointer?
+                _ = curl_easy_getinfo_private(handle, &context)
+                guard let context else { continue }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                complete(transfer, code: message.pointee.data.result)
+            }
+            curl_multi_poll(m, nil, 0, 1000, nil)
+        }
+        for transfer in Array(transfers.values) { abort(transfer, reason: .shutdown) }
+        curl_multi_cleanup(m)
+        finished.signal()
+    }
+
+    private func start(_ transfer: Transfer) {
+        if let reason = transfer.pendingCancel {
+            transfer.finish(.failure(CurlError.error(for: reason)))
+            return
+        }
+        do {
+            let easy = try CurlEasy.make(for: transfer, client: options)
+            transfers[transfer.id] = transfer
+            activeTransfers.store(transfers.count, ordering: .relaxed)
+            let code = curl_multi_add_handle(UnsafeMutableRawPointer(multi), UnsafeMutableRawPointer(easy))
+            if code != CURLM_OK {
+                release(transfer)
+                transfer.finish(.failure(PipeError(.unavailable, "curl_multi_add_handle failed (\(code.rawValue))")))
+            }
+        } catch {
+            release(transfer)
+            transfer.finish(.failure(error))
+        }
+    }
+
+    private func complete(_ transfer: Transfer, code: CURLcode) {
+        let result: Result<Void, PipeError>
+        if code == CURLE_OK {
+            result = .success(())
+        } else {
+            result = .failure(CurlError.error(code, detail: transfer.errorDetail, abort: transfer.abortReason))
+        }
+        release(transfer)
+        transfer.finish(result)
+    }
+
+    private func abort(_ transfer: Transfer, reason: CurlError.AbortReason) {
+        guard transfers[transfer.id] != nil else { return }
+        release(transfer)
+        transfer.finish(.failure(CurlError.error(for: reason)))
+    }
+
+    /// Removes the easy handle from the multi handle and frees it and its header list.
+    private func release(_ transfer: Transfer) {
+        if let easy = transfer.easy {
+            curl_multi_remove_handle(UnsafeMutableRawPointer(multi), UnsafeMutableRawPointer(easy))
+            curl_easy_cleanup(UnsafeMutableRawPointer(easy))
+            transfer.easy = nil
+        }
+        if let list = transfer.headerList {
+            curl_slist_free_all(list)
+            transfer.headerList = nil
+        }
+        transfers[transfer.id] = nil
+        activeTransfers.store(transfers.count, ordering: .relaxed)
+    }
+}
+
+private func curl_easy_getinfo_private(_ handle: UnsafeMutableRawPointer, _ value: inout UnsafeMutableRawPointer?)
+    -> CURLcode
+{
+    var pointer: UnsafeMutablePointer<CChar>?
+    let code = pipe_curl_easy_getinfo_string(handle, CURLINFO_PRIVATE, &pointer)
+    value = pointer.map { UnsafeMutableRawPointer($0) }
+    return code
+}

@@ -1,0 +1,133 @@
+import Foundation
+import PipeCore
+
+/// Chunks of a response body between curl's write callback (the event-loop thread) and the task
+/// that reads the body, with backpressure.
+///
+/// The write callback offers each chunk; once ``highWater`` bytes are buffered it refuses, and the
+/// transfer pauses (curl keeps the data and offers it again after `curl_easy_pause(CONT)`). The
+/// reader takes chunks; when it has drained the buffer to ``lowWater`` it asks the loop to resume.
+/// So a slow reader slows the download, and memory stays within about ``highWater`` bytes plus
+/// one curl chunk.
+final class ResponseBodyBuffer: @unchecked Sendable {
+    // @unchecked Sendable: every mutable field is read and written only while `lock` is held.
+    enum Offer {
+        case accepted
+        case pause
+    }
+
+    let highWater: Int
+    let lowWater: Int
+    private let lock = NSLock()
+    private var chunks: [[UInt8]] = []
+    private var head = 0
+    private var buffered = 0
+    private var paused = false
+    private var outcome: Result<Void, PipeError>?
+    private var waiter: CheckedContinuation<[UInt8]?, any Error>?
+
+    init(highWater: Int) {
+        self.highWater = max(highWater, 16 * 1024)
+        self.lowWater = self.highWater / 4
+    }
+
+    /// Called on the loop thread with bytes curl received.
+    func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {
+        lock.lock()
+        if buffered >= highWater && waiter == nil {
+            paused = true
+            lock.unlock()
+            return .pause
+        }
+        let chunk = [UInt8](bytes)
+        if let waiter {
+            self.waiter = nil
+            lock.unlock()
+            waiter.resume(returning: chunk)
+            return .accepted
+        }
+        chunks.append(chunk)
+        buffered += chunk.count
+        lock.unlock()
+        return .accepted
+    }
+
+    /// Called on the loop thread when the transfer ends, successfully or not.
+    func finish(_ result: Result<Void, PipeError>) {
+        lock.lock()
+        guard outcome == nil else {
+            lock.unlock()
+            return
+        }
+        outcome = result
+        let waiter = self.waiter
+        self.waiter = nil
+        lock.unlock()
+        switch result {
+        case .success: waiter?.resume(returning: nil)
+        case .failure(let error): waiter?.resume(throwing: error)
+        }
+    }
+
+    private enum Take {
+        case chunk([UInt8], resume: Bool)
+        case end(Result<Void, PipeError>)
+        case wait(resume: Bool)
+    }
+
+    private func take() -> Take {
+        lock.withLock {
+            if head < chunks.count {
+                let chunk = chunks[head]
+                chunks[head] = []
+                head += 1
+                if head == chunks.count {
+                    chunks.removeAll(keepingCapacity: true)
+                    head = 0
+                }
+                buffered -= chunk.count
+                let resume = paused && buffered <= lowWater
+                if resume { paused = false }
+                return .chunk(chunk, resume: resume)
+            }
+            if let outcome { return .end(outcome) }
+            // Empty and still running: if the transfer is paused (it should not be with an empty
+            // buffer, but a lost wake-up would hang the reader), resume it, then wait.
+            let resume = paused
+            paused = false
+            return .wait(resume: resume)
+        }
+    }
+
+    /// Parks the reader until the write callback or `finish` hands it something.
+    private func park(_ continuation: CheckedContinuation<[UInt8]?, any Error>) {
+        lock.lock()
+        if head < chunks.count || outcome != nil {
+            lock.unlock()
+            // Something arrived between `take()` and here: go round again.
+            continuation.resume(returning: [])
+            return
+        }
+        waiter = continuation
+        lock.unlock()
+    }
+
+    /// The next chunk, `nil` at the end. `resume` is called (outside the lock) when the reader has
+    /// drained a paused transfer enough for it to continue.
+    func next(resume: @Sendable () -> Void) async throws -> [UInt8]? {
+        while true {
+            switch take() {
+            case .chunk(let chunk, let shouldResume):
+                if shouldResume { resume() }
+                return chunk
+            case .end(.success): return nil
+            case .end(.failure(let error)): throw error
+            case .wait(let shouldResume):
+                if shouldResume { resume() }
+                let chunk = try await withCheckedThrowingContinuation { park($0) }
+                if let chunk, !chunk.isEmpty { return chunk }
+                if chunk == nil { return nil }
+            }
+        }
+    }
+}

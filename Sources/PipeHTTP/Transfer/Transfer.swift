@@ -1,0 +1,221 @@
+import CCurl
+import Foundation
+import Logging
+import PipeCore
+
+/// One request in flight: its easy handle, the state its curl callbacks share with the tasks
+/// waiting on it, and the plumbing that finishes it exactly once.
+///
+/// The event loop owns the easy handle and keeps the transfer alive (in its table) for as long as
+/// the handle exists, because curl's callbacks reach the transfer through an unretained pointer.
+final class Transfer: @unchecked Sendable {
+    // @unchecked Sendable: fields marked "loop" are used only on the event-loop thread; fields
+    // marked "locked" only while `lock` is held; the rest are immutable after init.
+
+    let id: UInt64
+    let request: HTTPRequest  // immutable
+    let settings: TransferSettings  // immutable
+    let body: RequestBodySource?  // immutable reference, internally synchronised
+    let responseBody: ResponseBodyBuffer  // internally synchronised
+    let progressObserver: (@Sendable (HTTPProgress) -> Void)?  // immutable
+    let logger: Logger
+    /// Reports the outcome (status, bytes sent, bytes received) for metrics; immutable.
+    let onFinish: @Sendable (Result<Void, PipeError>, Int, Int64, Int64) -> Void
+
+    // loop
+    var easy: OpaquePointer?
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var parsedStatusLine = false
+    var headerFields = HTTPHeaders()
+    var version = "HTTP/1.1"
+    var headDelivered = false
+    var deliveredStatus = 0
+    var sentBytes: Int64 = 0
+    var receivedBytes = 0
+    var lastActivity = ContinuousClock.now
+    var lastProgress: HTTPProgress?
+    var abortReason: CurlError.AbortReason?
+    /// Paused because our reader or body producer is slower than the network: not a stall.
+    var pausedLocally = false
+    /// curl writes a detailed error message here; it must outlive the easy handle.
+    let errorBufferPointer: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        buffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        return buffer
+    }()
+    var errorDetail: String { String(cString: errorBufferPointer) }
+
+    // locked
+    private let lock = NSLock()
+    private var headContinuation: CheckedContinuation<ResponseHead, any Error>?
+    private var headResult: Result<ResponseHead, PipeError>?
+    private var cancelRequested: CurlError.AbortReason?
+    private var finished = false
+
+    init(
+        id: UInt64, request: HTTPRequest, settings: TransferSettings, body: RequestBodySource?,
+        progress: (@Sendable (HTTPProgress) -> Void)?, logger: Logger,
+        onFinish: @escaping @Sendable (Result<Void, PipeError>, Int, Int64, Int64) -> Void
+    ) {
+        self.onFinish = onFinish
+        self.id = id
+        self.request = request
+        self.settings = settings
+        self.body = body
+        self.responseBody = ResponseBodyBuffer(highWater: settings.responseBufferBytes)
+        self.progressObserver = progress
+        self.logger = logger
+    }
+
+    deinit {
+        errorBufferPointer.deallocate()
+    }
+
+    // MARK: Waiting for the head (any task)
+
+    /// Registers the continuation that receives the response head (or the failure before it).
+    func waitForHead(_ continuation: CheckedContinuation<ResponseHead, any Error>) {
+        lock.lock()
+        if let headResult {
+            lock.unlock()
+            continuation.resume(with: headResult.mapError { $0 as any Error })
+            return
+        }
+        headContinuation = continuation
+        lock.unlock()
+    }
+
+    /// Records a cancellation request; returns `false` when the transfer has already finished.
+    func requestCancel(_ reason: CurlError.AbortReason) -> Bool {
+        lock.withLock {
+            if finished { return false }
+            if cancelRequested == nil { cancelRequested = reason }
+            return true
+        }
+    }
+
+    var pendingCancel: CurlError.AbortReason? { lock.withLock { cancelRequested } }
+
+    // MARK: Completion (loop thread)
+
+    func deliverHead(_ result: Result<ResponseHead, PipeError>) {
+        let continuation: CheckedContinuation<ResponseHead, any Error>? = lock.withLock {
+            guard headResult == nil else { return nil }
+            headResult = result
+            let c = headContinuation
+            headContinuation = nil
+            return c
+        }
+        continuation?.resume(with: result.mapError { $0 as any Error })
+    }
+
+    /// Ends the transfer: the head waiter (if still waiting) and the body reader see `result`.
+    func finish(_ result: Result<Void, PipeError>) {
+        let alreadyFinished = lock.withLock {
+            let was = finished
+            finished = true
+            return was
+        }
+        guard !alreadyFinished else { return }
+        switch result {
+        case .success:
+            if !headDelivered {
+                deliverHead(.failure(PipeError(.protocolError, "the response ended before its header was complete")))
+            }
+        case .failure(let error):
+            deliverHead(.failure(error))
+        }
+        responseBody.finish(result)
+        body?.cancelProducer()
+        onFinish(result, deliveredStatus, sentBytes, Int64(receivedBytes))
+    }
+
+    // MARK: Callbacks (loop thread)
+
+    /// Called by the loop just before it resumes a locally paused transfer.
+    func resumed() {
+        pausedLocally = false
+        lastActivity = .now
+    }
+
+    func headerLine(_ line: UnsafeRawBufferPointer) {
+        // Strip the line ending as bytes: "\r\n" is one Character in a Swift String.
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<end]), as: UTF8.self)
+        if text.hasPrefix("HTTP/") {
+            // A new status line: interim (1xx) responses come before the final one.
+            parsedStatusLine = true
+            headerFields = HTTPHeaders()
+            version = String(text.prefix { $0 != " " })
+            return
+        }
+        if text.isEmpty {
+            guard parsedStatusLine else { return }
+            var status = 0
+            if let easy { status = Int(CurlEasy.responseCode(easy)) }
+            parsedStatusLine = false
+            if (100..<200).contains(status) { return }
+            headDelivered = true
+            deliveredStatus = status
+            deliverHead(.success(ResponseHead(status: status, version: version, headers: headerFields)))
+            return
+        }
+        guard let colon = text.firstIndex(of: ":") else { return }
+        let name = String(text[..<colon])
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        headerFields.add(name: name, value: value)
+    }
+
+    func bodyBytes(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if let limit = settings.maxResponseBytes, receivedBytes + bytes.count > limit {
+            abortReason = .tooLarge(limit)
+            return 0  // anything but the size given aborts the transfer
+        }
+        switch responseBody.offer(bytes) {
+        case .accepted:
+            receivedBytes += bytes.count
+            lastActivity = .now
+            return bytes.count
+        case .pause:
+            pausedLocally = true
+            return pipe_curl_writefunc_pause
+        }
+    }
+
+    func uploadBytes(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let body else { return 0 }
+        switch body.read(into: buffer) {
+        case .data(let n):
+            lastActivity = .now
+            sentBytes += Int64(n)
+            return n
+        case .end:
+            return 0
+        case .pause:
+            pausedLocally = true
+            return pipe_curl_readfunc_pause
+        case .failed(let error):
+            abortReason = .bodyFailed(error)
+            return pipe_curl_readfunc_abort
+        }
+    }
+
+    /// Returns `false` to abort the transfer.
+    func progress(sent: Int64, toSend: Int64, received: Int64, toReceive: Int64) -> Bool {
+        if let stall = settings.stallTimeout, !pausedLocally, ContinuousClock.now - lastActivity > stall {
+            abortReason = .stalled(stall)
+            return false
+        }
+        if let observer = progressObserver {
+            let current = HTTPProgress(
+                bytesSent: sent, totalBytesToSend: toSend > 0 ? toSend : nil,
+                bytesReceived: received, totalBytesToReceive: toReceive > 0 ? toReceive : nil)
+            if current != lastProgress {
+                lastProgress = current
+                observer(current)
+            }
+        }
+        return true
+    }
+}
