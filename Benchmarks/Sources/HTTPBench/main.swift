@@ -18,6 +18,8 @@ struct Options {
     var url = ""
     var requests = 20_000
     var concurrency = 32
+    var receiveBuffer = CurlHTTPClient.Configuration().receiveBufferBytes
+    var onlyPipe = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -25,10 +27,15 @@ struct Options {
         self.mode = mode
         self.url = url
         while let flag = rest.popFirst() {
+            if flag == "--only-pipe" {
+                onlyPipe = true
+                continue
+            }
             guard let value = rest.popFirst(), let number = Int(value), number > 0 else { throw Usage() }
             switch flag {
             case "--requests": requests = number
             case "--concurrency": concurrency = number
+            case "--receive-buffer": receiveBuffer = number
             default: throw Usage()
             }
         }
@@ -36,7 +43,7 @@ struct Options {
 
     struct Usage: Error, CustomStringConvertible {
         var description: String {
-            "usage: http-bench small|large URL [--requests N] [--concurrency C]"
+            "usage: http-bench small|large URL [--requests N] [--concurrency C] [--receive-buffer BYTES]"
         }
     }
 }
@@ -75,6 +82,7 @@ func small(_ options: Options) async throws {
     _ = try await rate(total: options.concurrency * 10, concurrency: options.concurrency, pipeCall)
     let pipeRate = try await rate(total: options.requests, concurrency: options.concurrency, pipeCall)
     print("pipe\t\(String(format: "%.0f", pipeRate))")
+    if options.onlyPipe { return }
 
     var ahcConfiguration = HTTPClient.Configuration()
     ahcConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.concurrency
@@ -94,6 +102,7 @@ func small(_ options: Options) async throws {
 func large(_ options: Options) async throws {
     var configuration = CurlHTTPClient.Configuration()
     configuration.requestTimeout = nil
+    configuration.receiveBufferBytes = options.receiveBuffer
     let pipe = try CurlHTTPClient(configuration: configuration)
     defer { pipe.shutdown() }
     let start = ContinuousClock.now

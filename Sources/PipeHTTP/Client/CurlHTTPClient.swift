@@ -34,7 +34,8 @@ public final class CurlHTTPClient: HTTPTransport {
         self.logger = logger
         let options = ClientOptions(
             http2: configuration.http2, tls: configuration.tls, proxy: configuration.proxy,
-            noProxy: configuration.noProxy, acceptEncoding: configuration.acceptsCompression)
+            noProxy: configuration.noProxy, acceptEncoding: configuration.acceptsCompression,
+            receiveBufferBytes: configuration.receiveBufferBytes)
         loop = try CurlEventLoop(
             options: options, maxConnectionsPerHost: max(1, configuration.maxConnectionsPerHost),
             maxConnections: max(1, configuration.maxConnections), logger: logger)

@@ -5,4 +5,5 @@ struct ClientOptions: Sendable {
     var proxy: String?
     var noProxy: String?
     var acceptEncoding: Bool
+    var receiveBufferBytes: Int
 }

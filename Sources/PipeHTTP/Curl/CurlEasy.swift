@@ -11,8 +11,11 @@ enum CurlEasy {
     }
 
     /// Makes and configures the easy handle of `transfer`; the caller adds it to the multi handle.
-    static func make(for transfer: Transfer, client: ClientOptions) throws(PipeError) -> OpaquePointer {
-        guard let handle = curl_easy_init() else { throw PipeError(.unavailable, "curl_easy_init failed") }
+    /// `reusing` is an idle handle from an earlier transfer, already `curl_easy_reset`.
+    static func make(
+        for transfer: Transfer, client: ClientOptions, reusing idle: UnsafeMutableRawPointer? = nil
+    ) throws(PipeError) -> OpaquePointer {
+        guard let handle = idle ?? curl_easy_init() else { throw PipeError(.unavailable, "curl_easy_init failed") }
         let easy = OpaquePointer(handle)
         transfer.easy = easy
         let request = transfer.request
@@ -32,6 +35,7 @@ enum CurlEasy {
         try long(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an HTTP/2 connection to opening another
         try long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // hide a proxy's CONNECT response
         try long(CURLOPT_NOPROGRESS, 0)
+        try long(CURLOPT_BUFFERSIZE, min(max(client.receiveBufferBytes, 1024), 10 << 20))
         try long(
             CURLOPT_HTTP_VERSION, client.http2 ? Int(pipe_curl_http_version_2tls) : Int(pipe_curl_http_version_1_1))
         try long(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))

@@ -30,6 +30,10 @@ final class CurlEventLoop: @unchecked Sendable {
     private var commands: [Command] = []
     private var stopped = false
     private var transfers: [UInt64: Transfer] = [:]
+    /// Easy handles of finished transfers, reset and kept for the next ones: creating a handle
+    /// costs more than resetting one (loop thread only).
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private static let maxIdleHandles = 64
     private let finished = DispatchSemaphore(value: 0)
     /// How many easy handles exist right now (for tests and diagnostics).
     let activeTransfers = Atomic<Int>(0)
@@ -101,9 +105,19 @@ final class CurlEventLoop: @unchecked Sendable {
                 let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
                 complete(transfer, code: message.pointee.data.result)
             }
+            // Wake waiting tasks once per round, after everything this round read is buffered.
+            for transfer in transfers.values where transfer.pendingHead != nil || transfer.readerNeedsWaking {
+                transfer.flushHead()
+                if transfer.readerNeedsWaking {
+                    transfer.readerNeedsWaking = false
+                    transfer.responseBody.wakeReader()
+                }
+            }
             curl_multi_poll(m, nil, 0, 1000, nil)
         }
         for transfer in Array(transfers.values) { abort(transfer, reason: .shutdown) }
+        for handle in idleHandles { curl_easy_cleanup(handle) }
+        idleHandles.removeAll()
         curl_multi_cleanup(m)
         finished.signal()
     }
@@ -114,7 +128,7 @@ final class CurlEventLoop: @unchecked Sendable {
             return
         }
         do {
-            let easy = try CurlEasy.make(for: transfer, client: options)
+            let easy = try CurlEasy.make(for: transfer, client: options, reusing: idleHandles.popLast())
             transfers[transfer.id] = transfer
             activeTransfers.store(transfers.count, ordering: .relaxed)
             let code = curl_multi_add_handle(UnsafeMutableRawPointer(multi), UnsafeMutableRawPointer(easy))
@@ -148,8 +162,14 @@ final class CurlEventLoop: @unchecked Sendable {
     /// Removes the easy handle from the multi handle and frees it and its header list.
     private func release(_ transfer: Transfer) {
         if let easy = transfer.easy {
-            curl_multi_remove_handle(UnsafeMutableRawPointer(multi), UnsafeMutableRawPointer(easy))
-            curl_easy_cleanup(UnsafeMutableRawPointer(easy))
+            let handle = UnsafeMutableRawPointer(easy)
+            curl_multi_remove_handle(UnsafeMutableRawPointer(multi), handle)
+            if idleHandles.count < Self.maxIdleHandles {
+                curl_easy_reset(handle)  // drops every option and pointer into the transfer
+                idleHandles.append(handle)
+            } else {
+                curl_easy_cleanup(handle)
+            }
             transfer.easy = nil
         }
         if let list = transfer.headerList {

@@ -13,6 +13,8 @@ final class ResponseBodyBuffer: @unchecked Sendable {
     // @unchecked Sendable: every mutable field is read and written only while `lock` is held.
     enum Offer {
         case accepted
+        /// Accepted while the reader waits: call ``wakeReader()`` once the loop is done reading.
+        case acceptedReaderWaiting
         case pause
     }
 
@@ -39,17 +41,25 @@ final class ResponseBodyBuffer: @unchecked Sendable {
             lock.unlock()
             return .pause
         }
-        let chunk = [UInt8](bytes)
-        if let waiter {
-            self.waiter = nil
-            lock.unlock()
-            waiter.resume(returning: chunk)
-            return .accepted
-        }
-        chunks.append(chunk)
-        buffered += chunk.count
+        chunks.append([UInt8](bytes))
+        buffered += bytes.count
+        let readerWaiting = waiter != nil
         lock.unlock()
-        return .accepted
+        // Waking the reader is a thread hop; the loop does it once per round of reading, not per chunk.
+        return readerWaiting ? .acceptedReaderWaiting : .accepted
+    }
+
+    /// Hands the waiting reader its next chunk (loop thread, after a round of `curl_multi_perform`).
+    func wakeReader() {
+        lock.lock()
+        guard let waiter, head < chunks.count else {
+            lock.unlock()
+            return
+        }
+        self.waiter = nil
+        lock.unlock()
+        // The reader takes the chunk itself (and any others) when it runs again.
+        waiter.resume(returning: [])
     }
 
     /// Called on the loop thread when the transfer ends, successfully or not.
@@ -63,10 +73,9 @@ final class ResponseBodyBuffer: @unchecked Sendable {
         let waiter = self.waiter
         self.waiter = nil
         lock.unlock()
-        switch result {
-        case .success: waiter?.resume(returning: nil)
-        case .failure(let error): waiter?.resume(throwing: error)
-        }
+        // Chunks may still be buffered (wakes are deferred): the reader goes round again, takes
+        // them, and only then sees the end or the error.
+        waiter?.resume(returning: [])
     }
 
     private enum Take {

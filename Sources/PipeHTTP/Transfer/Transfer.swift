@@ -29,12 +29,17 @@ final class Transfer: @unchecked Sendable {
     var headerFields = HTTPHeaders()
     var version = "HTTP/1.1"
     var headDelivered = false
+    /// The head, parsed but not yet handed to the waiting task: the loop hands it over after a
+    /// round of reading, so a small response usually arrives complete with a single thread hop.
+    var pendingHead: ResponseHead?
     var deliveredStatus = 0
     var sentBytes: Int64 = 0
     var receivedBytes = 0
     var lastActivity = ContinuousClock.now
     var lastProgress: HTTPProgress?
     var abortReason: CurlError.AbortReason?
+    /// Data arrived for a reader that waits; the loop wakes it after this round of reading.
+    var readerNeedsWaking = false
     /// Paused because our reader or body producer is slower than the network: not a stall.
     var pausedLocally = false
     /// curl writes a detailed error message here; it must outlive the easy handle.
@@ -98,6 +103,13 @@ final class Transfer: @unchecked Sendable {
 
     // MARK: Completion (loop thread)
 
+    /// Hands a parsed head to the waiting task (loop thread).
+    func flushHead() {
+        guard let head = pendingHead else { return }
+        pendingHead = nil
+        deliverHead(.success(head))
+    }
+
     func deliverHead(_ result: Result<ResponseHead, PipeError>) {
         let continuation: CheckedContinuation<ResponseHead, any Error>? = lock.withLock {
             guard headResult == nil else { return nil }
@@ -117,15 +129,20 @@ final class Transfer: @unchecked Sendable {
             return was
         }
         guard !alreadyFinished else { return }
+        // The body is complete (or failed) before the head is handed over, so a reader of a small
+        // response finds everything ready.
+        responseBody.finish(result)
         switch result {
         case .success:
-            if !headDelivered {
+            if headDelivered {
+                flushHead()
+            } else {
                 deliverHead(.failure(PipeError(.protocolError, "the response ended before its header was complete")))
             }
         case .failure(let error):
+            pendingHead = nil
             deliverHead(.failure(error))
         }
-        responseBody.finish(result)
         body?.cancelProducer()
         onFinish(result, deliveredStatus, sentBytes, Int64(receivedBytes))
     }
@@ -158,7 +175,7 @@ final class Transfer: @unchecked Sendable {
             if (100..<200).contains(status) { return }
             headDelivered = true
             deliveredStatus = status
-            deliverHead(.success(ResponseHead(status: status, version: version, headers: headerFields)))
+            pendingHead = ResponseHead(status: status, version: version, headers: headerFields)
             return
         }
         guard let colon = text.firstIndex(of: ":") else { return }
@@ -176,6 +193,11 @@ final class Transfer: @unchecked Sendable {
         case .accepted:
             receivedBytes += bytes.count
             lastActivity = .now
+            return bytes.count
+        case .acceptedReaderWaiting:
+            receivedBytes += bytes.count
+            lastActivity = .now
+            readerNeedsWaking = true
             return bytes.count
         case .pause:
             pausedLocally = true

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# PipeHTTP side by side with its peers, against the same nginx on 127.0.0.1, in one run:
+#   1. small keep-alive GETs per second: PipeHTTP vs swift-server/async-http-client (http-bench small)
+#   2. one large download (1 GiB by default), MB/s: PipeHTTP vs the curl command-line tool
+# Prints the figures and the ratios against the targets (PipeHTTP >= AHC; PipeHTTP >= 90% of curl).
+#
+# Environment: PIPE_BENCH_HTTP_REQUESTS (default 20000), PIPE_BENCH_HTTP_CONCURRENCY (default 32),
+# PIPE_BENCH_HTTP_BIG_MB (default 1024), PIPE_BENCH_HTTP_RUNS (large-download repetitions, default 3).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+requests=${PIPE_BENCH_HTTP_REQUESTS:-20000}
+concurrency=${PIPE_BENCH_HTTP_CONCURRENCY:-32}
+big_mb=${PIPE_BENCH_HTTP_BIG_MB:-1024}
+runs=${PIPE_BENCH_HTTP_RUNS:-3}
+
+echo "Building http-bench (release)…" >&2
+(cd "$root/Benchmarks" && swift build -c release --product http-bench >&2)
+bench="$root/Benchmarks/.build/release/http-bench"
+
+dir=$(mktemp -d /tmp/pipe-http-bench.XXXXXX)
+cleanup() {
+    "$root/Tests/PipeHTTPTests/Servers/stop-nginx.sh" "$dir" >/dev/null 2>&1 || true
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+ports=$(NGINX_BIG_MB=$big_mb NGINX_WATCH_PID=0 "$root/Tests/PipeHTTPTests/Servers/start-nginx.sh" "$dir")
+http_port=$(awk '$1 == "HTTP_PORT" { print $2 }' <<<"$ports")
+base="http://127.0.0.1:$http_port"
+
+echo "Small GETs: $requests requests, $concurrency in flight, keep-alive, $base/hello" >&2
+small=$("$bench" small "$base/hello" --requests "$requests" --concurrency "$concurrency")
+pipe_rps=$(awk '$1 == "pipe" { print $2 }' <<<"$small")
+ahc_rps=$(awk '$1 == "ahc" { print $2 }' <<<"$small")
+
+echo "Large download: $big_mb MiB from $base/bytes/big.bin, best of $runs" >&2
+best_pipe=0
+best_curl=0
+for _ in $(seq "$runs"); do
+    p=$("$bench" large "$base/bytes/big.bin" | awk '{ print $2 }')
+    c=$(curl -s -o /dev/null -w '%{speed_download}' "$base/bytes/big.bin" | awk '{ printf "%.1f", $1 / 1e6 }')
+    best_pipe=$(awk -v a="$best_pipe" -v b="$p" 'BEGIN { print (b > a) ? b : a }')
+    best_curl=$(awk -v a="$best_curl" -v b="$c" 'BEGIN { print (b > a) ? b : a }')
+done
+
+printf '\n%-34s %12s %12s %10s\n' "benchmark" "PipeHTTP" "peer" "ratio"
+printf '%-34s %12s %12s %10s\n' "----------------------------------" "--------" "--------" "------"
+awk -v p="$pipe_rps" -v a="$ahc_rps" 'BEGIN { printf "%-34s %10d/s %10d/s %9.2fx   (target >= 1.00x vs async-http-client)\n", "small keep-alive GETs", p, a, p / a }'
+awk -v p="$best_pipe" -v c="$best_curl" 'BEGIN { printf "%-34s %8.0f MB/s %7.0f MB/s %8.0f%%   (target >= 90%% of curl)\n", "large download", p, c, 100 * p / c }'
