@@ -54,7 +54,11 @@ let package = Package(
         .testTarget(name: "PipeCLITests", dependencies: ["PipeTestSupport"]),
         .testTarget(
             name: "PipeHTTPTests",
-            dependencies: ["PipeHTTP", "PipeCore", "PipeTestSupport"],
+            dependencies: [
+                "PipeHTTP", "PipeCore", "PipeTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             exclude: ["Servers"]
         ),
     ]

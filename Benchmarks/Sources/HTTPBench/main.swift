@@ -20,6 +20,7 @@ struct Options {
     var concurrency = 32
     var receiveBuffer = CurlHTTPClient.Configuration().receiveBufferBytes
     var onlyPipe = false
+    var rounds = 3
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -36,6 +37,7 @@ struct Options {
             case "--requests": requests = number
             case "--concurrency": concurrency = number
             case "--receive-buffer": receiveBuffer = number
+            case "--rounds": rounds = number
             default: throw Usage()
             }
         }
@@ -72,6 +74,7 @@ func small(_ options: Options) async throws {
     let url = URL(string: options.url)!
     var configuration = CurlHTTPClient.Configuration()
     configuration.maxConnectionsPerHost = options.concurrency
+    configuration.receiveBufferBytes = options.receiveBuffer
     let pipe = try CurlHTTPClient(configuration: configuration)
     defer { pipe.shutdown() }
     let request = HTTPRequest(url: url)
@@ -79,10 +82,6 @@ func small(_ options: Options) async throws {
         let response = try await pipe.send(request)
         guard response.status == 200 else { throw Options.Usage() }
     }
-    _ = try await rate(total: options.concurrency * 10, concurrency: options.concurrency, pipeCall)
-    let pipeRate = try await rate(total: options.requests, concurrency: options.concurrency, pipeCall)
-    print("pipe\t\(String(format: "%.0f", pipeRate))")
-    if options.onlyPipe { return }
 
     var ahcConfiguration = HTTPClient.Configuration()
     ahcConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.concurrency
@@ -91,12 +90,31 @@ func small(_ options: Options) async throws {
     let ahcCall: @Sendable () async throws -> Void = {
         let response = try await ahc.execute(HTTPClientRequest(url: urlString), timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .ok else { throw Options.Usage() }
+        guard response.status.code == 200 else { throw Options.Usage() }
     }
-    _ = try await rate(total: options.concurrency * 10, concurrency: options.concurrency, ahcCall)
-    let ahcRate = try await rate(total: options.requests, concurrency: options.concurrency, ahcCall)
-    print("ahc\t\(String(format: "%.0f", ahcRate))")
+
+    // Warm both (connections open), then alternate rounds so drift on the machine hits both alike;
+    // report each client's median round.
+    _ = try await rate(total: options.concurrency * 10, concurrency: options.concurrency, pipeCall)
+    if !options.onlyPipe {
+        _ = try await rate(total: options.concurrency * 10, concurrency: options.concurrency, ahcCall)
+    }
+    var pipeRates: [Double] = []
+    var ahcRates: [Double] = []
+    for _ in 0..<options.rounds {
+        pipeRates.append(try await rate(total: options.requests, concurrency: options.concurrency, pipeCall))
+        if !options.onlyPipe {
+            ahcRates.append(try await rate(total: options.requests, concurrency: options.concurrency, ahcCall))
+        }
+    }
+    print("pipe\t\(String(format: "%.0f", median(pipeRates)))")
+    if !options.onlyPipe { print("ahc\t\(String(format: "%.0f", median(ahcRates)))") }
     try await ahc.shutdown()
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
 }
 
 func large(_ options: Options) async throws {

@@ -1,5 +1,6 @@
 import Metrics
 import PipeCore
+import Synchronization
 
 /// The swift-metrics instruments a client reports to (whatever metrics backend the process bootstraps).
 ///
@@ -7,23 +8,44 @@ import PipeCore
 /// - `pipe_http_client_errors_total{kind}`: failed requests by ``PipeCore/PipeError`` code.
 /// - `pipe_http_client_request_duration_seconds{method}`: time to the end of the response body.
 /// - `pipe_http_client_bytes_sent_total`, `pipe_http_client_bytes_received_total`.
-struct HTTPClientMetrics: Sendable {
-    let bytesSent = Counter(label: "pipe_http_client_bytes_sent_total")
-    let bytesReceived = Counter(label: "pipe_http_client_bytes_received_total")
+///
+/// Instruments are made once per label set and cached: asking the metrics factory on every
+/// request costs a lock and an allocation.
+final class HTTPClientMetrics: Sendable {
+    private let bytesSent = Counter(label: "pipe_http_client_bytes_sent_total")
+    private let bytesReceived = Counter(label: "pipe_http_client_bytes_received_total")
+    private let requests = Mutex<[String: Counter]>([:])
+    private let durations = Mutex<[String: Metrics.Timer]>([:])
+    private let errors = Mutex<[String: Counter]>([:])
 
     func finished(method: String, status: Int, duration: Duration, sent: Int64, received: Int64) {
-        Counter(
-            label: "pipe_http_client_requests_total", dimensions: [("method", method), ("status", "\(status / 100)xx")]
-        )
-        .increment()
-        Metrics.Timer(label: "pipe_http_client_request_duration_seconds", dimensions: [("method", method)])
-            .recordNanoseconds(duration.nanoseconds)
+        let statusClass = "\(status / 100)xx"
+        requests.withLock { cache in
+            let key = method + " " + statusClass
+            if let counter = cache[key] { return counter }
+            let counter = Counter(
+                label: "pipe_http_client_requests_total", dimensions: [("method", method), ("status", statusClass)])
+            cache[key] = counter
+            return counter
+        }.increment()
+        durations.withLock { cache in
+            if let timer = cache[method] { return timer }
+            let timer = Metrics.Timer(
+                label: "pipe_http_client_request_duration_seconds", dimensions: [("method", method)])
+            cache[method] = timer
+            return timer
+        }.recordNanoseconds(duration.nanoseconds)
         if sent > 0 { bytesSent.increment(by: sent) }
         if received > 0 { bytesReceived.increment(by: received) }
     }
 
     func failed(method: String, error: PipeError) {
-        Counter(label: "pipe_http_client_errors_total", dimensions: [("kind", error.code.rawValue)]).increment()
+        errors.withLock { cache in
+            if let counter = cache[error.code.rawValue] { return counter }
+            let counter = Counter(label: "pipe_http_client_errors_total", dimensions: [("kind", error.code.rawValue)])
+            cache[error.code.rawValue] = counter
+            return counter
+        }.increment()
     }
 }
 

@@ -1,0 +1,44 @@
+import Foundation
+import Metrics
+import MetricsTestKit
+import PipeCore
+import PipeTestSupport
+import Testing
+
+@testable import PipeHTTP
+
+/// The client's swift-metrics instruments, read back through MetricsTestKit.
+@Suite("HTTP client metrics", .serialized)
+struct MetricsTests {
+    /// Bootstrapping is once per process; every client made afterwards reports here.
+    static let metrics: TestMetrics = {
+        let metrics = TestMetrics()
+        MetricsSystem.bootstrap(metrics)
+        return metrics
+    }()
+
+    @Test("requests, durations, bytes and errors are counted")
+    func counted() async throws {
+        let metrics = Self.metrics
+        let server = try BehaviourServer.start()
+        defer { server.stop() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        for _ in 0..<3 { _ = try await client.send(HTTPRequest(url: URL(string: server.baseURL + "/hello")!)) }
+        _ = try await client.send(HTTPRequest(url: URL(string: server.baseURL + "/status/404")!))
+        _ = try? await client.send(HTTPRequest(url: URL(string: server.baseURL + "/garbage")!))
+
+        try await waitUntil {
+            (try? metrics.expectCounter("pipe_http_client_requests_total", [("method", "GET"), ("status", "2xx")]))?
+                .totalValue == 3
+        }
+        #expect(
+            try metrics.expectCounter("pipe_http_client_requests_total", [("method", "GET"), ("status", "4xx")])
+                .totalValue == 1)
+        #expect(
+            try metrics.expectCounter("pipe_http_client_errors_total", [("kind", "protocol_error")]).totalValue == 1)
+        #expect(
+            try metrics.expectTimer("pipe_http_client_request_duration_seconds", [("method", "GET")]).values.count == 4)
+        #expect(try metrics.expectCounter("pipe_http_client_bytes_received_total").totalValue >= 15)
+    }
+}
