@@ -25,6 +25,8 @@ python="${PYTHON:-python3}"
 bench="${PIPE_EXPRESSION_BENCH:-}"
 if [[ -z "$bench" ]]; then
     echo "Building expression-bench (release)…" >&2
+    # A path dependency's new source files are missed by a cached build plan: drop it so SwiftPM replans.
+    rm -f "$package/.build/release.yaml" "$package/.build/"*/release/description.json
     swift build -c release --package-path "$package" --product expression-bench >&2
     bench="$(swift build -c release --package-path "$package" --show-bin-path)/expression-bench"
 fi

@@ -1,7 +1,8 @@
 // http-bench: PipeHTTP (libcurl) side by side with async-http-client, against the same server.
 //
 //     http-bench small URL [--requests N] [--concurrency C]   keep-alive GETs per second, both clients
-//     http-bench large URL                                      one large download, MB/s, PipeHTTP only
+//     http-bench large URL                                      one large download to /dev/null, MB/s
+//     http-bench large-stream URL                               the same, read through the body sequence
 //
 // `small` runs each client in turn (a warm-up round first, so both start with open connections) and
 // prints `pipe<TAB>req/s` and `ahc<TAB>req/s`. `large` prints `pipe<TAB>MB/s`; scripts/compare-http.sh
@@ -45,7 +46,7 @@ struct Options {
 
     struct Usage: Error, CustomStringConvertible {
         var description: String {
-            "usage: http-bench small|large URL [--requests N] [--concurrency C] [--receive-buffer BYTES]"
+            "usage: http-bench small|large|large-stream URL [--requests N] [--concurrency C] [--receive-buffer BYTES]"
         }
     }
 }
@@ -124,9 +125,21 @@ func large(_ options: Options) async throws {
     let pipe = try CurlHTTPClient(configuration: configuration)
     defer { pipe.shutdown() }
     let start = ContinuousClock.now
-    let response = try await pipe.execute(HTTPRequest(url: URL(string: options.url)!))
     var bytes = 0
-    for try await chunk in response.body { bytes += chunk.count }
+    if options.mode == "large" {
+        // Like `curl -o /dev/null`: the body goes from libcurl's buffer straight to a file.
+        let sink = open("/dev/null", O_WRONLY)
+        defer { close(sink) }
+        let progress = ByteCounter()
+        let response = try await pipe.download(
+            HTTPRequest(url: URL(string: options.url)!), into: sink, progress: { progress.set($0.bytesReceived) })
+        guard response.status == 200 else { throw Options.Usage() }
+        bytes = Int(progress.value)
+    } else {
+        // Streamed into memory through the body's AsyncSequence.
+        let response = try await pipe.execute(HTTPRequest(url: URL(string: options.url)!))
+        for try await chunk in response.body { bytes += chunk.count }
+    }
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     print("pipe\t\(String(format: "%.1f", Double(bytes) / 1e6 / seconds))\t\(bytes)")
@@ -136,10 +149,19 @@ do {
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
     switch options.mode {
     case "small": try await small(options)
-    case "large": try await large(options)
+    case "large", "large-stream": try await large(options)
     default: throw Options.Usage()
     }
 } catch {
     FileHandle.standardError.write(Data("http-bench: \(error)\n".utf8))
     exit(1)
+}
+
+/// The latest byte count reported by a progress callback.
+final class ByteCounter: @unchecked Sendable {
+    // @unchecked Sendable: `stored` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var stored: Int64 = 0
+    func set(_ value: Int64) { lock.withLock { stored = value } }
+    var value: Int64 { lock.withLock { stored } }
 }

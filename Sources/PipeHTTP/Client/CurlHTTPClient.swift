@@ -88,12 +88,21 @@ public final class CurlHTTPClient: HTTPTransport {
         else {
             throw PipeError(.invalidArgument, "not an absolute http(s) URL: \(request.url.absoluteString)")
         }
+        return try await execute(request, body: body, progress: progress, bodyFileDescriptor: nil)
+    }
+
+    /// ``execute(_:body:progress:)`` with an optional file a 2xx body is written to directly.
+    func execute(
+        _ request: HTTPRequest, body: HTTPRequestBody?, progress: (@Sendable (HTTPProgress) -> Void)?,
+        bodyFileDescriptor: Int32?
+    ) async throws(PipeError) -> HTTPStreamingResponse {
         var request = request
         var body = body ?? (request.body.isEmpty ? nil : .bytes(request.body))
         var redirects = 0
         let origin = RedirectPolicy.origin(of: request.url)
         while true {
-            let response = try await perform(request, body: body, progress: progress)
+            let response = try await perform(
+                request, body: body, progress: progress, bodyFileDescriptor: bodyFileDescriptor)
             guard let next = redirect(after: response, request: request, body: body, origin: origin) else {
                 return response
             }
@@ -109,7 +118,8 @@ public final class CurlHTTPClient: HTTPTransport {
 
     /// One exchange, without redirects.
     func perform(
-        _ request: HTTPRequest, body: HTTPRequestBody?, progress: (@Sendable (HTTPProgress) -> Void)?
+        _ request: HTTPRequest, body: HTTPRequestBody?, progress: (@Sendable (HTTPProgress) -> Void)?,
+        bodyFileDescriptor: Int32?
     ) async throws(PipeError) -> HTTPStreamingResponse {
         let opened = try body?.open(streamBuffer: configuration.requestBufferBytes)
         let settings = TransferSettings(
@@ -119,7 +129,8 @@ public final class CurlHTTPClient: HTTPTransport {
             maxResponseBytes: nil,
             responseBufferBytes: configuration.responseBufferBytes,
             uploadLength: opened?.1,
-            hasBody: opened != nil)
+            hasBody: opened != nil,
+            bodyFileDescriptor: bodyFileDescriptor)
         let method = request.method.rawValue
         let metrics = self.metrics
         let started = ContinuousClock.now

@@ -35,7 +35,9 @@ enum CurlEasy {
         try long(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an HTTP/2 connection to opening another
         try long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // hide a proxy's CONNECT response
         try long(CURLOPT_NOPROGRESS, 0)
-        try long(CURLOPT_BUFFERSIZE, min(max(client.receiveBufferBytes, 1024), 10 << 20))
+        // A reused handle still attached to a multiplexed connection may refuse a new size; it then
+        // keeps the one it has, which is only a matter of speed.
+        _ = pipe_curl_easy_setopt_long(h, CURLOPT_BUFFERSIZE, min(max(client.receiveBufferBytes, 1024), 512 * 1024))
         try long(
             CURLOPT_HTTP_VERSION, client.http2 ? Int(pipe_curl_http_version_2tls) : Int(pipe_curl_http_version_1_1))
         try long(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))

@@ -3,6 +3,14 @@ import Foundation
 import Logging
 import PipeCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One request in flight: its easy handle, the state its curl callbacks share with the tasks
 /// waiting on it, and the plumbing that finishes it exactly once.
 ///
@@ -40,6 +48,8 @@ final class Transfer: @unchecked Sendable {
     var abortReason: CurlError.AbortReason?
     /// Data arrived for a reader that waits; the loop wakes it after this round of reading.
     var readerNeedsWaking = false
+    /// Where a 2xx body goes when downloading to a file; `nil` for the reader's buffer.
+    var fileSink: Int32?
     /// Paused because our reader or body producer is slower than the network: not a stall.
     var pausedLocally = false
     /// curl writes a detailed error message here; it must outlive the easy handle.
@@ -68,6 +78,7 @@ final class Transfer: @unchecked Sendable {
         self.settings = settings
         self.body = body
         self.responseBody = ResponseBodyBuffer(highWater: settings.responseBufferBytes)
+        self.fileSink = nil
         self.progressObserver = progress
         self.logger = logger
     }
@@ -129,6 +140,8 @@ final class Transfer: @unchecked Sendable {
             return was
         }
         guard !alreadyFinished else { return }
+        // Metrics first, so a caller that sees the outcome also sees it counted.
+        onFinish(result, deliveredStatus, sentBytes, Int64(receivedBytes))
         // The body is complete (or failed) before the head is handed over, so a reader of a small
         // response finds everything ready.
         responseBody.finish(result)
@@ -144,7 +157,6 @@ final class Transfer: @unchecked Sendable {
             deliverHead(.failure(error))
         }
         body?.cancelProducer()
-        onFinish(result, deliveredStatus, sentBytes, Int64(receivedBytes))
     }
 
     // MARK: Callbacks (loop thread)
@@ -176,6 +188,8 @@ final class Transfer: @unchecked Sendable {
             headDelivered = true
             deliveredStatus = status
             pendingHead = ResponseHead(status: status, version: version, headers: headerFields)
+            // Only a successful body goes to the file; an error body stays readable.
+            fileSink = (200..<300).contains(status) ? settings.bodyFileDescriptor : nil
             return
         }
         guard let colon = text.firstIndex(of: ":") else { return }
@@ -185,6 +199,22 @@ final class Transfer: @unchecked Sendable {
     }
 
     func bodyBytes(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if let fd = fileSink {
+            // Straight to the file from curl's buffer: no copy, no thread hop.
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    abortReason = .bodyFailed(PipeError(.unavailable, "writing the download failed: errno \(errno)"))
+                    return 0
+                }
+                offset += n
+            }
+            receivedBytes += bytes.count
+            lastActivity = .now
+            return bytes.count
+        }
         if let limit = settings.maxResponseBytes, receivedBytes + bytes.count > limit {
             abortReason = .tooLarge(limit)
             return 0  // anything but the size given aborts the transfer

@@ -7,4 +7,7 @@ struct TransferSettings: Sendable {
     var responseBufferBytes: Int
     var uploadLength: Int64?
     var hasBody: Bool
+    /// A file descriptor a successful (2xx) response body is written to on the loop thread,
+    /// instead of being handed to a reader; the caller owns and closes it.
+    var bodyFileDescriptor: Int32? = nil
 }
