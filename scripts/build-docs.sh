@@ -3,6 +3,7 @@
 #
 #     .build/docs/PipeCore/         symbol documentation and articles of PipeCore
 #     .build/docs/PipeExpression/   symbol documentation and articles of PipeExpression
+#     .build/docs/PipeHTTP/         symbol documentation and articles of PipeHTTP
 #     .build/docs/Pipe/             Documentation/Pipe.docc, the project articles (no symbols)
 #
 # Usage:
@@ -23,7 +24,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 swift="${SWIFT:-swift}"
 output=".build/docs"
-modules=(PipeCore PipeExpression)
+modules=(PipeCore PipeExpression PipeHTTP)
 articles_only=false
 
 for argument in "$@"; do

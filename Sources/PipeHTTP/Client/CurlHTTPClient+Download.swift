@@ -19,7 +19,7 @@ extension CurlHTTPClient {
     ///
     /// - Returns: the response head; its `body` is empty for a `2xx` status (the bytes are in the
     ///   file) and holds the error body otherwise (the file is then left untouched).
-    /// - Throws: the request's ``PipeCore/PipeError``, or `unavailable` when the file cannot be written.
+    /// - Throws: the request's `PipeError`, or `unavailable` when the file cannot be written.
     public func download(
         _ request: HTTPRequest, to path: String, progress: (@Sendable (HTTPProgress) -> Void)? = nil
     ) async throws(PipeError) -> HTTPResponse {

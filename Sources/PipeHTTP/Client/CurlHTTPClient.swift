@@ -63,8 +63,8 @@ public final class CurlHTTPClient: HTTPTransport {
         loop.shutdown()
     }
 
-    /// Sends a request and collects its whole response (``HTTPTransport`` conformance).
-    /// - Throws: a ``PipeCore/PipeError``: `dns_failure`, `connection_failed`, `tls_failure`,
+    /// Sends a request and collects its whole response (`HTTPTransport` conformance).
+    /// - Throws: a `PipeError`: `dns_failure`, `connection_failed`, `tls_failure`,
     ///   `timeout`, `cancelled`, `protocol_error`, `limit_exceeded` (a body over
     ///   ``Configuration/maxCollectedResponseBytes``), `invalid_argument`.
     public func send(_ request: HTTPRequest) async throws(PipeError) -> HTTPResponse {

@@ -5,7 +5,7 @@ import Synchronization
 /// The swift-metrics instruments a client reports to (whatever metrics backend the process bootstraps).
 ///
 /// - `pipe_http_client_requests_total{method, status}`: finished requests by status class (`2xx`…).
-/// - `pipe_http_client_errors_total{kind}`: failed requests by ``PipeCore/PipeError`` code.
+/// - `pipe_http_client_errors_total{kind}`: failed requests by `PipeError` code.
 /// - `pipe_http_client_request_duration_seconds{method}`: time to the end of the response body.
 /// - `pipe_http_client_bytes_sent_total`, `pipe_http_client_bytes_received_total`.
 ///

@@ -32,8 +32,10 @@ public struct HTTPRequestBody: Sendable {
 
     /// Chunks from an asynchronous sequence, pulled only as fast as the upload goes.
     ///
-    /// - Parameter length: the total size if known (sent as `Content-Length`); `nil` sends the body
-    ///   chunked (HTTP/1.1) or as a stream of frames (HTTP/2).
+    /// - Parameters:
+    ///   - chunks: the body's bytes, in order; iterated once, as the upload goes.
+    ///   - length: the total size if known (sent as `Content-Length`); `nil` sends the body
+    ///     chunked (HTTP/1.1) or as a stream of frames (HTTP/2).
     public static func stream<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, length: Int64?) -> HTTPRequestBody
     where Chunks.Element == [UInt8] {
         HTTPRequestBody(

@@ -15,7 +15,7 @@ public struct HTTPResponseBody: AsyncSequence, Sendable {
 
     let lifetime: TransferLifetime
 
-    /// Reads chunks in order; throws the transfer's ``PipeCore/PipeError`` if it fails.
+    /// Reads chunks in order; throws the transfer's `PipeError` if it fails.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let lifetime: TransferLifetime
 

@@ -11,7 +11,7 @@ public struct HTTPStreamingResponse: Sendable {
     /// The body, read as it arrives.
     public let body: HTTPResponseBody
 
-    /// Reads the whole body and returns a complete ``PipeCore/HTTPResponse``.
+    /// Reads the whole body and returns a complete `HTTPResponse`.
     /// - Throws: `limit_exceeded` past `maximum` bytes, or the transfer's error.
     public func collect(upTo maximum: Int) async throws(PipeError) -> HTTPResponse {
         HTTPResponse(status: status, headers: headers, body: try await body.collect(upTo: maximum))

@@ -1,7 +1,7 @@
 import CCurl
 import PipeCore
 
-/// Maps libcurl result codes to ``PipeCore/PipeError``s users can act on.
+/// Maps libcurl result codes to `PipeError`s users can act on.
 enum CurlError {
     /// Why our own callbacks aborted a transfer; curl only reports "aborted by callback".
     enum AbortReason: Sendable {
