@@ -18,16 +18,18 @@ struct LargeTransferTests {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// A client without a whole-request timeout: a gibibyte on a busy CI machine may take a while.
+    static func unboundedClient() throws -> CurlHTTPClient {
+        var configuration = CurlHTTPClient.Configuration()
+        configuration.requestTimeout = nil
+        return try CurlHTTPClient(configuration: configuration)
+    }
+
     @Test("a 1 GiB download streams in bounded memory and arrives intact")
     func download() async throws {
         let server = try BehaviourServer.start()
         defer { server.stop() }
-        let client = try CurlHTTPClient(
-            configuration: {
-                var configuration = CurlHTTPClient.Configuration()
-                configuration.requestTimeout = nil
-                return configuration
-            }())
+        let client = try Self.unboundedClient()
         defer { client.shutdown() }
         let before = Self.residentBytes()
         var peak = before ?? 0
@@ -58,12 +60,7 @@ struct LargeTransferTests {
     func upload() async throws {
         let server = try BehaviourServer.start()
         defer { server.stop() }
-        let client = try CurlHTTPClient(
-            configuration: {
-                var configuration = CurlHTTPClient.Configuration()
-                configuration.requestTimeout = nil
-                return configuration
-            }())
+        let client = try Self.unboundedClient()
         defer { client.shutdown() }
         let before = Self.residentBytes()
         let peak = PeakRecorder(start: before ?? 0)
