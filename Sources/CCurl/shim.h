@@ -43,6 +43,16 @@ static inline CURLcode pipe_curl_easy_setopt_xferinfo_callback(CURL *handle, pip
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
 }
 
+typedef int (*pipe_curl_seek_callback)(void *userdata, curl_off_t offset, int origin);
+
+static inline CURLcode pipe_curl_easy_setopt_seek_callback(CURL *handle, pipe_curl_seek_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, value);
+}
+
+static const int pipe_curl_seekfunc_ok = CURL_SEEKFUNC_OK;
+static const int pipe_curl_seekfunc_fail = CURL_SEEKFUNC_FAIL;
+static const int pipe_curl_seekfunc_cantseek = CURL_SEEKFUNC_CANTSEEK;
+
 static inline CURLcode pipe_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

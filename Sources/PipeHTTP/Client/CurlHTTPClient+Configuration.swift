@@ -4,8 +4,9 @@ extension CurlHTTPClient {
     public struct Configuration: Sendable {
         /// The most time to set up a connection (DNS, TCP, TLS).
         public var connectTimeout: Duration = .seconds(10)
-        /// The most time one whole request may take, from the first byte sent to the last received;
-        /// `nil` for no limit (streaming downloads). A request's own `timeout` overrides it.
+        /// The most time one whole request may take, from the moment its transfer starts to the last
+        /// byte received (time paused for a slow reader counts); `nil` for no limit (long streaming
+        /// downloads). A request's own `timeout` overrides it.
         public var requestTimeout: Duration? = .seconds(60)
         /// The longest time no byte may move in either direction before the transfer is abandoned;
         /// time spent paused because the caller reads slowly does not count.

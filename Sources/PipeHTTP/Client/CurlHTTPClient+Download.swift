@@ -46,6 +46,14 @@ extension CurlHTTPClient {
     public func download(
         _ request: HTTPRequest, into fileDescriptor: Int32, progress: (@Sendable (HTTPProgress) -> Void)? = nil
     ) async throws(PipeError) -> HTTPResponse {
+        // The body is written on the event-loop thread: only a descriptor that never blocks a write
+        // (a regular file, or a device such as /dev/null) may be used; stream into a pipe instead.
+        var info = stat()
+        guard fstat(fileDescriptor, &info) == 0,
+            (info.st_mode & S_IFMT) == S_IFREG || (info.st_mode & S_IFMT) == S_IFCHR
+        else {
+            throw PipeError(.invalidArgument, "download(into:) needs a regular file or a device; use execute for pipes")
+        }
         let response = try await execute(request, body: nil, progress: progress, bodyFileDescriptor: fileDescriptor)
         // For a 2xx body this only waits for the end: the bytes went to the file.
         let rest = try await response.body.collect(upTo: configuration.maxCollectedResponseBytes)

@@ -82,13 +82,7 @@ public final class CurlHTTPClient: HTTPTransport {
     public func execute(
         _ request: HTTPRequest, body: HTTPRequestBody? = nil, progress: (@Sendable (HTTPProgress) -> Void)? = nil
     ) async throws(PipeError) -> HTTPStreamingResponse {
-        try request.headers.validate()
-        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            request.url.host != nil
-        else {
-            throw PipeError(.invalidArgument, "not an absolute http(s) URL: \(request.url.absoluteString)")
-        }
-        return try await execute(request, body: body, progress: progress, bodyFileDescriptor: nil)
+        try await execute(request, body: body, progress: progress, bodyFileDescriptor: nil)
     }
 
     /// ``execute(_:body:progress:)`` with an optional file a 2xx body is written to directly.
@@ -96,6 +90,12 @@ public final class CurlHTTPClient: HTTPTransport {
         _ request: HTTPRequest, body: HTTPRequestBody?, progress: (@Sendable (HTTPProgress) -> Void)?,
         bodyFileDescriptor: Int32?
     ) async throws(PipeError) -> HTTPStreamingResponse {
+        try request.headers.validate()
+        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            request.url.host != nil
+        else {
+            throw PipeError(.invalidArgument, "not an absolute http(s) URL: \(request.url.absoluteString)")
+        }
         var request = request
         var body = body ?? (request.body.isEmpty ? nil : .bytes(request.body))
         var redirects = 0
@@ -121,7 +121,10 @@ public final class CurlHTTPClient: HTTPTransport {
         _ request: HTTPRequest, body: HTTPRequestBody?, progress: (@Sendable (HTTPProgress) -> Void)?,
         bodyFileDescriptor: Int32?
     ) async throws(PipeError) -> HTTPStreamingResponse {
-        let opened = try body?.open(streamBuffer: configuration.requestBufferBytes)
+        // POST, PUT and PATCH without a body still say `Content-Length: 0` (some servers insist).
+        let carriesBody = [HTTPMethod.post, .put, .patch].contains(request.method)
+        let opened = try (body ?? (carriesBody ? .bytes([]) : nil))?.open(
+            streamBuffer: configuration.requestBufferBytes)
         let settings = TransferSettings(
             connectTimeout: configuration.connectTimeout,
             requestTimeout: request.timeout ?? configuration.requestTimeout,
@@ -151,7 +154,8 @@ public final class CurlHTTPClient: HTTPTransport {
 
         if let source = opened?.0, case .stream(_, let produce) = body?.storage {
             let loop = self.loop
-            source.onResume = { loop.submit(.resume(transfer)) }
+            // Weak: the source lives inside the transfer, so a strong capture would be a cycle.
+            source.onResume = { [weak transfer] in if let transfer { loop.submit(.resume(transfer)) } }
             Task {
                 var failure: PipeError?
                 do {
@@ -206,15 +210,15 @@ public final class CurlHTTPClient: HTTPTransport {
         next.url = target
         var nextBody = body
         let keepsMethod = response.status == 307 || response.status == 308
-        if keepsMethod {
-            if let body, !body.isReplayable { return nil }
-        } else if response.status == 303 || request.method == .post {
+        if !keepsMethod && (response.status == 303 || request.method == .post) {
             if request.method != .head { next.method = .get }
             next.body = []
             nextBody = nil
             next.headers.remove(name: "Content-Type")
             next.headers.remove(name: "Content-Length")
         }
+        // A stream has been consumed: it cannot be sent again, so the redirect is returned.
+        if let nextBody, !nextBody.isReplayable { return nil }
         if crossOrigin {
             for name in ["Authorization", "Cookie", "Proxy-Authorization"] { next.headers.remove(name: name) }
         }

@@ -47,7 +47,11 @@ public struct HTTPRequestBody: Sendable {
                         throw PipeError(
                             .invalidArgument, "the body stream is longer than its declared length \(length)")
                     }
-                    if await source.push(chunk) { source.onResume?() }
+                    switch await source.push(chunk) {
+                    case .accepted: continue
+                    case .acceptedResume: source.onResume?()
+                    case .stop: return  // the transfer ended (answered, failed or cancelled)
+                    }
                 }
                 if let length, sent != length {
                     throw PipeError(.invalidArgument, "the body stream ended after \(sent) of \(length) bytes")
@@ -73,6 +77,12 @@ public struct HTTPRequestBody: Sendable {
             guard fstat(fd, &info) == 0 else {
                 close(fd)
                 throw PipeError(.unavailable, "cannot stat the request body file \(path)")
+            }
+            // Only a regular file has a size and never blocks the event-loop thread when read;
+            // stream anything else (a pipe, a device) with `.stream`.
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                close(fd)
+                throw PipeError(.invalidArgument, "the request body file \(path) is not a regular file")
             }
             return (RequestBodySource(fileDescriptor: fd), Int64(info.st_size))
         case .stream(let length, _):

@@ -2,6 +2,14 @@ import CCurl
 import Foundation
 import PipeCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Sets up an easy handle for a ``Transfer``: options, headers and the C callbacks.
 enum CurlEasy {
     static func responseCode(_ easy: OpaquePointer) -> Int {
@@ -98,6 +106,10 @@ enum CurlEasy {
         _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, writeCallback)
         _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_READFUNCTION, readCallback)
         _ = pipe_curl_easy_setopt_xferinfo_callback(h, progressCallback)
+        if settings.hasBody {
+            _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_SEEKDATA, context)
+            _ = pipe_curl_easy_setopt_seek_callback(h, seekCallback)
+        }
         return easy
     }
 }
@@ -118,6 +130,11 @@ private let writeCallback: pipe_curl_data_callback = { buffer, size, count, cont
 
 private let readCallback: pipe_curl_data_callback = { buffer, size, count, context in
     transfer(context).uploadBytes(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+}
+
+private let seekCallback: pipe_curl_seek_callback = { context, offset, origin in
+    guard origin == SEEK_SET, let body = transfer(context).body else { return pipe_curl_seekfunc_cantseek }
+    return body.seek(to: Int64(offset))
 }
 
 private let progressCallback: pipe_curl_xferinfo_callback = {

@@ -19,7 +19,8 @@ enum CurlError {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return PipeError(.dnsFailure, text, details: details)
-        case CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PROXY:
+            // Refused, reset or broken connections: worth retrying on a new connection.
             return PipeError(.connectionFailed, text, details: details)
         case CURLE_OPERATION_TIMEDOUT:
             return PipeError(.timeout, text, details: details)

@@ -4,6 +4,14 @@ import Logging
 import PipeCore
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One thread driving one curl multi handle: every transfer of a client runs here.
 ///
 /// Other threads never touch the multi handle or an easy handle. They append a ``Command`` under a
@@ -29,6 +37,8 @@ final class CurlEventLoop: @unchecked Sendable {
     private let lock = NSLock()
     private var commands: [Command] = []
     private var stopped = false
+    /// The loop thread's id, set when it starts (under `lock`).
+    private var loopThread: pthread_t?
     private var transfers: [UInt64: Transfer] = [:]
     /// Easy handles of finished transfers, reset and kept for the next ones: creating a handle
     /// costs more than resetting one (loop thread only).
@@ -56,24 +66,33 @@ final class CurlEventLoop: @unchecked Sendable {
     /// Queues a command for the loop thread. Returns `false` after shutdown.
     @discardableResult
     func submit(_ command: Command) -> Bool {
-        let accepted = lock.withLock {
+        lock.withLock {
             if stopped { return false }
             commands.append(command)
             if case .shutdown = command { stopped = true }
+            // Under the lock: the loop frees the multi handle only after taking this lock and
+            // seeing `stopped`, so the handle is alive while we wake it.
+            curl_multi_wakeup(UnsafeMutableRawPointer(multi))
             return true
         }
-        if accepted { curl_multi_wakeup(UnsafeMutableRawPointer(multi)) }
-        return accepted
     }
 
-    /// Stops the loop: every transfer still running fails with `cancelled`. Waits for the thread.
+    /// Stops the loop: every transfer still running fails with `cancelled`. Waits for the thread,
+    /// except when called on the loop thread itself (from a progress callback, or a `deinit` that
+    /// runs there), where waiting would deadlock.
     func shutdown() {
-        if submit(.shutdown) { finished.wait() }
+        guard submit(.shutdown) else { return }
+        if !isLoopThread { finished.wait() }
+    }
+
+    private var isLoopThread: Bool {
+        lock.withLock { loopThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
     }
 
     // MARK: The loop thread
 
     private func run() {
+        lock.withLock { loopThread = pthread_self() }
         let m = UnsafeMutableRawPointer(multi)
         var running: Int32 = 0
         while true {
@@ -118,7 +137,9 @@ final class CurlEventLoop: @unchecked Sendable {
         for transfer in Array(transfers.values) { abort(transfer, reason: .shutdown) }
         for handle in idleHandles { curl_easy_cleanup(handle) }
         idleHandles.removeAll()
-        curl_multi_cleanup(m)
+        // `stopped` is already set, so no submitter can reach `curl_multi_wakeup` any more; taking
+        // the lock waits out one that is inside it right now.
+        _ = lock.withLock { curl_multi_cleanup(m) }
         finished.signal()
     }
 
@@ -128,6 +149,7 @@ final class CurlEventLoop: @unchecked Sendable {
             return
         }
         do {
+            transfer.lastActivity = .now  // the stall clock starts when the transfer does, not when it queued
             let easy = try CurlEasy.make(for: transfer, client: options, reusing: idleHandles.popLast())
             transfers[transfer.id] = transfer
             activeTransfers.store(transfers.count, ordering: .relaxed)

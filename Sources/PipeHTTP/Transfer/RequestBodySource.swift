@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 import PipeCore
 
@@ -40,8 +41,13 @@ final class RequestBodySource: @unchecked Sendable {
     private var readerPaused = false
     private var spaceWaiter: CheckedContinuation<Void, Never>?
     let highWater: Int
-    /// Resumes the paused upload; set once by the client before the producer starts, never changed.
-    var onResume: (@Sendable () -> Void)?
+    /// Resumes the paused upload; set by the client before the producer starts, cleared (under
+    /// `lock`) when the transfer ends.
+    private var resumeHook: (@Sendable () -> Void)?
+    var onResume: (@Sendable () -> Void)? {
+        get { lock.withLock { resumeHook } }
+        set { lock.withLock { resumeHook = newValue } }
+    }
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -66,6 +72,21 @@ final class RequestBodySource: @unchecked Sendable {
 
     deinit {
         if fileDescriptor >= 0 { close(fileDescriptor) }
+    }
+
+    /// Rewinds the body for curl, which resends it when a reused connection turned out dead or an
+    /// HTTP/2 stream was refused (loop thread). A stream cannot go back.
+    func seek(to position: Int64) -> Int32 {
+        if fileDescriptor >= 0 {
+            return lseek(fileDescriptor, off_t(position), SEEK_SET) == off_t(position)
+                ? pipe_curl_seekfunc_ok : pipe_curl_seekfunc_fail
+        }
+        if !isStream {
+            guard position >= 0, position <= Int64(bytes.count) else { return pipe_curl_seekfunc_fail }
+            offset = Int(position)
+            return pipe_curl_seekfunc_ok
+        }
+        return pipe_curl_seekfunc_cantseek
     }
 
     /// Fills `buffer` for curl's read callback (loop thread).
@@ -118,16 +139,29 @@ final class RequestBodySource: @unchecked Sendable {
         return result
     }
 
-    /// Adds a chunk from the producer; waits while the buffer is full. Returns `true` when the
-    /// upload was paused waiting for data and must be resumed.
-    func push(_ chunk: [UInt8]) async -> Bool {
-        guard !chunk.isEmpty else { return false }
+    /// What ``push(_:)`` tells the producer.
+    enum PushResult {
+        case accepted
+        /// Accepted, and the upload was paused waiting for it: resume the transfer.
+        case acceptedResume
+        /// The transfer has ended: stop producing.
+        case stop
+    }
+
+    /// Adds a chunk from the producer; waits while the buffer is full.
+    func push(_ chunk: [UInt8]) async -> PushResult {
+        guard !chunk.isEmpty else { return .accepted }
         while true {
-            let mustWait: Bool = lock.withLock { buffered >= highWater && !streamEnded }
-            if !mustWait { break }
+            let state: PushResult? = lock.withLock {
+                if streamEnded { return .stop }
+                return buffered >= highWater ? nil : .accepted
+            }
+            if let state, case .stop = state { return .stop }
+            if state != nil { break }
             await withCheckedContinuation { continuation in
                 lock.lock()
-                if buffered >= highWater {
+                // Re-check under the lock: the reader or the end may have come in between.
+                if buffered >= highWater && !streamEnded {
                     spaceWaiter = continuation
                     lock.unlock()
                 } else {
@@ -137,11 +171,12 @@ final class RequestBodySource: @unchecked Sendable {
             }
         }
         return lock.withLock {
+            if streamEnded { return .stop }
             chunks.append(chunk)
             buffered += chunk.count
             let wasPaused = readerPaused
             readerPaused = false
-            return wasPaused
+            return wasPaused ? .acceptedResume : .accepted
         }
     }
 
@@ -156,10 +191,14 @@ final class RequestBodySource: @unchecked Sendable {
         }
     }
 
-    /// Wakes a producer waiting for space, after the transfer ended.
+    /// Stops the producer after the transfer ended: wakes it if it waits for space, drops what it
+    /// buffered, and breaks the resume hook's reference to the transfer.
     func cancelProducer() {
         let waiter: CheckedContinuation<Void, Never>? = lock.withLock {
             streamEnded = true
+            chunks.removeAll()
+            buffered = 0
+            resumeHook = nil
             let w = spaceWaiter
             spaceWaiter = nil
             return w

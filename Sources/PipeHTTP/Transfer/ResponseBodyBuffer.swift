@@ -36,7 +36,8 @@ final class ResponseBodyBuffer: @unchecked Sendable {
     /// Called on the loop thread with bytes curl received.
     func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {
         lock.lock()
-        if buffered >= highWater && waiter == nil {
+        // Full: pause even if a reader waits (its wake-up is already due after this round).
+        if buffered >= highWater {
             paused = true
             lock.unlock()
             return .pause
@@ -111,6 +112,12 @@ final class ResponseBodyBuffer: @unchecked Sendable {
     /// Parks the reader until the write callback or `finish` hands it something.
     private func park(_ continuation: CheckedContinuation<[UInt8]?, any Error>) {
         lock.lock()
+        if waiter != nil {
+            lock.unlock()
+            continuation.resume(
+                throwing: PipeError(.invalidArgument, "the response body is already being read by another task"))
+            return
+        }
         if head < chunks.count || outcome != nil {
             lock.unlock()
             // Something arrived between `take()` and here: go round again.

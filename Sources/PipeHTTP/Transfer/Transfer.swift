@@ -168,6 +168,7 @@ final class Transfer: @unchecked Sendable {
     }
 
     func headerLine(_ line: UnsafeRawBufferPointer) {
+        lastActivity = .now
         // Strip the line ending as bytes: "\r\n" is one Character in a Swift String.
         var end = line.count
         while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
