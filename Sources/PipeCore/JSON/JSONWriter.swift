@@ -87,7 +87,7 @@ public struct JSONWriter: Sendable {
             return
         }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
-        let count = withUnsafeMutableBytes(of: &digits) { raw -> Int in
+        withUnsafeMutableBytes(of: &digits) { raw in
             var n = UInt64(v)
             var i = 24
             while n > 0 {
@@ -96,9 +96,7 @@ public struct JSONWriter: Sendable {
                 n /= 10
             }
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<24]))
-            return 24 - i
         }
-        _ = count
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -71,7 +71,7 @@ public struct HTTPRequestBody: Sendable {
         case .bytes(let bytes):
             return (RequestBodySource(bytes: bytes), Int64(bytes.count))
         case .file(let path):
-            let fd = Glibc_open(path)
+            let fd = systemOpen(path)
             guard fd >= 0 else { throw PipeError(.notFound, "cannot open the request body file \(path)") }
             var info = stat()
             guard fstat(fd, &info) == 0 else {
@@ -91,7 +91,8 @@ public struct HTTPRequestBody: Sendable {
     }
 }
 
+/// The C library's `open`, named apart from the `open(streamBuffer:)` method above.
 @inline(__always)
-private func Glibc_open(_ path: String) -> Int32 {
+private func systemOpen(_ path: String) -> Int32 {
     open(path, O_RDONLY | O_CLOEXEC)
 }

@@ -92,7 +92,7 @@ final class RequestBodySource: @unchecked Sendable {
     /// Fills `buffer` for curl's read callback (loop thread).
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Read {
         if fileDescriptor >= 0 {
-            let n = Glibc_read(fileDescriptor, buffer.baseAddress, buffer.count)
+            let n = systemRead(fileDescriptor, buffer.baseAddress, buffer.count)
             if n < 0 { return .failed(PipeError(.unavailable, "reading the request body file failed: errno \(errno)")) }
             return n == 0 ? .end : .data(n)
         }
@@ -207,7 +207,8 @@ final class RequestBodySource: @unchecked Sendable {
     }
 }
 
+/// The C library's `read`, named apart from the `read(into:)` method above.
 @inline(__always)
-private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)
 }
