@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PipeCore", targets: ["PipeCore"]),
         .library(name: "PipeExpression", targets: ["PipeExpression"]),
         .library(name: "PipeHTTP", targets: ["PipeHTTP"]),
+        .library(name: "PipePipeline", targets: ["PipePipeline"]),
         .executable(name: "pipe", targets: ["PipeCLI"]),
     ],
     dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        .target(name: "PipePipeline", dependencies: ["PipeCore"]),
         .executableTarget(
             name: "PipeCLI",
             dependencies: [
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "PipeCoreTests", dependencies: ["PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeExpressionTests", dependencies: ["PipeExpression", "PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeCLITests", dependencies: ["PipeTestSupport"]),
+        .testTarget(name: "PipePipelineTests", dependencies: ["PipePipeline", "PipeCore"]),
         .testTarget(
             name: "PipeHTTPTests",
             dependencies: [

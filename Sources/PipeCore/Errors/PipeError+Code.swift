@@ -115,6 +115,9 @@ extension PipeError.Code {
     public static let jobNotFound = Self("job_not_found", status: 404)
     /// A pipeline definition failed validation.
     public static let invalidPipeline = Self("invalid_pipeline", status: 422)
+    /// A pipeline stage failed on a record; `details["stage"]` names the stage and
+    /// `details["record"]` shows (the start of) the record.
+    public static let pipelineStageFailed = Self("pipeline_stage_failed", status: 422)
 
     static let all: [PipeError.Code] = [
         .invalidArgument, .invalidIdentifier, .limitExceeded, .notFound, .conflict, .preconditionFailed,
@@ -124,6 +127,7 @@ extension PipeError.Code {
         .expressionSyntax, .expressionInvalidType, .expressionInvalidArity, .expressionUnknownFunction,
         .expressionInvalidValue, .expressionNotANumber, .expressionUndefinedVariable,
         .bucketNotFound, .bucketExists, .objectNotFound, .objectExists, .jobNotFound, .invalidPipeline,
+        .pipelineStageFailed,
     ]
 
     static let known: [String: Int] = Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue, $0.httpStatus) })

@@ -1,0 +1,110 @@
+import Foundation
+import PipeCore
+
+/// A bounded hand-over from a stage's driver task to the task reading the stage: the driver waits
+/// while `capacity` records are buffered, the reader waits while none are.
+final class ResultChannel<Element: Sendable>: @unchecked Sendable {
+    // @unchecked Sendable: every mutable field is read and written only while `lock` is held.
+    private let lock = NSLock()
+    private let capacity: Int
+    private var buffer: [Element] = []
+    private var head = 0
+    private var outcome: Result<Void, any Error>?
+    private var receiver: CheckedContinuation<Void, Never>?
+    private var sender: CheckedContinuation<Void, Never>?
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    private var count: Int { buffer.count - head }
+
+    private enum Take {
+        case element(Element, CheckedContinuation<Void, Never>?)
+        case end(Result<Void, any Error>)
+        case wait
+    }
+
+    /// Adds records; waits while the channel is full. Returns `false` once the reader is gone.
+    func send(_ elements: [Element]) async -> Bool {
+        while true {
+            let state: Bool? = lock.withLock {
+                if outcome != nil { return false }
+                return count >= capacity ? nil : true
+            }
+            if state == false { return false }
+            if state == true { break }
+            await withCheckedContinuation { continuation in
+                lock.lock()
+                if count >= capacity && outcome == nil {
+                    sender = continuation
+                    lock.unlock()
+                } else {
+                    lock.unlock()
+                    continuation.resume()
+                }
+            }
+        }
+        let waiting: CheckedContinuation<Void, Never>? = lock.withLock {
+            buffer.append(contentsOf: elements)
+            let r = receiver
+            receiver = nil
+            return r
+        }
+        waiting?.resume()
+        return true
+    }
+
+    /// Ends the channel: the reader drains what is buffered, then sees the end or the error.
+    func finish(_ error: (any Error)?) {
+        let (r, s): (CheckedContinuation<Void, Never>?, CheckedContinuation<Void, Never>?) = lock.withLock {
+            if outcome == nil { outcome = error.map { .failure($0) } ?? .success(()) }
+            defer {
+                receiver = nil
+                sender = nil
+            }
+            return (receiver, sender)
+        }
+        r?.resume()
+        s?.resume()
+    }
+
+    /// The next record, `nil` at the end.
+    func receive() async throws -> Element? {
+        while true {
+            let take: Take = lock.withLock {
+                if head < buffer.count {
+                    let element = buffer[head]
+                    head += 1
+                    if head > 64 && head * 2 > buffer.count {
+                        buffer.removeFirst(head)
+                        head = 0
+                    }
+                    let s = sender
+                    sender = nil
+                    return .element(element, s)
+                }
+                if let outcome { return .end(outcome) }
+                return .wait
+            }
+            switch take {
+            case .element(let element, let sender):
+                sender?.resume()
+                return element
+            case .end(.success): return nil
+            case .end(.failure(let error)): throw error
+            case .wait:
+                await withCheckedContinuation { continuation in
+                    lock.lock()
+                    if head < buffer.count || outcome != nil {
+                        lock.unlock()
+                        continuation.resume()
+                    } else {
+                        receiver = continuation
+                        lock.unlock()
+                    }
+                }
+            }
+        }
+    }
+}

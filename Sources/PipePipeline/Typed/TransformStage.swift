@@ -1,0 +1,57 @@
+/// What a stage makes of one record: nothing, one record, or several.
+public enum Emission<Output: Sendable>: Sendable {
+    /// The record is dropped.
+    case none
+    /// The record becomes one record.
+    case one(Output)
+    /// The record becomes these records, in order.
+    case many([Output])
+}
+
+/// A stage that applies a closure to each record in order (map, filter, compactMap, flatMap).
+public struct TransformStage<Base: AsyncSequence & Sendable, Output: Sendable>: AsyncSequence, Sendable
+where Base.Element: Sendable {
+    public typealias Element = Output
+
+    let base: Base
+    let runner: StageRunner<Base.Element, Output>
+
+    init(
+        base: Base, name: String, retry: RetryPolicy?, onError: StageErrorPolicy<Base.Element, Output>,
+        transform: @escaping @Sendable (Base.Element) async throws -> Emission<Output>
+    ) {
+        self.base = base
+        self.runner = StageRunner(name: name, retry: retry, onError: onError, transform: transform)
+    }
+
+    /// Pulls one record at a time from the stage before and applies the closure.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+        let stage: TransformStage
+        var pending: [Output] = []
+        var pendingIndex = 0
+
+        /// The next output record, `nil` at the end.
+        public mutating func next() async throws -> Output? {
+            if pendingIndex < pending.count {
+                defer { pendingIndex += 1 }
+                return pending[pendingIndex]
+            }
+            while true {
+                try Task.checkCancellation()
+                guard let element = try await base.next() else { return nil }
+                switch try await stage.runner.apply(element) {
+                case .none: continue
+                case .one(let output): return output
+                case .many(let outputs):
+                    guard let first = outputs.first else { continue }
+                    pending = outputs
+                    pendingIndex = 1
+                    return first
+                }
+            }
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), stage: self) }
+}
