@@ -15,14 +15,16 @@ where Base.Element: Sendable {
     let runner: StageRunner<Base.Element, Output>
 
     init(
-        base: Base, name: String, concurrency: Int, ordered: Bool, retry: RetryPolicy?,
+        base: Base, name: String, concurrency: Int, ordered: Bool, retry: RetryPolicy?, timeout: Duration?,
         onError: StageErrorPolicy<Base.Element, Output>,
         transform: @escaping @Sendable (Base.Element) async throws -> Output
     ) {
         self.base = base
         self.concurrency = concurrency
         self.ordered = ordered
-        self.runner = StageRunner(name: name, retry: retry, onError: onError) { .one(try await transform($0)) }
+        self.runner = StageRunner(name: name, retry: retry, timeout: timeout, onError: onError) {
+            .one(try await transform($0))
+        }
     }
 
     /// Reads the stage. A class, so that dropping it cancels the driver.

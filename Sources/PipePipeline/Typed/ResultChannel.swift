@@ -11,6 +11,8 @@ final class ResultChannel<Element: Sendable>: @unchecked Sendable {
     private var head = 0
     private var outcome: Result<Void, any Error>?
     private var receiver: CheckedContinuation<Void, Never>?
+    /// Identifies the current `receiver`, so a late timer cannot wake a later wait.
+    private var receiverToken = 0
     private var sender: CheckedContinuation<Void, Never>?
 
     init(capacity: Int) {
@@ -101,10 +103,70 @@ final class ResultChannel<Element: Sendable>: @unchecked Sendable {
                         continuation.resume()
                     } else {
                         receiver = continuation
+                        receiverToken += 1
                         lock.unlock()
                     }
                 }
             }
         }
+    }
+
+    /// What a receive with a deadline got.
+    enum Received {
+        case element(Element)
+        case end
+        case timedOut
+    }
+
+    /// The next record, the end, or `timedOut` once `deadline` passes with nothing buffered.
+    func receive(until deadline: ContinuousClock.Instant) async throws -> Received {
+        while true {
+            let take: Take = lock.withLock {
+                if head < buffer.count {
+                    let element = buffer[head]
+                    head += 1
+                    let s = sender
+                    sender = nil
+                    return .element(element, s)
+                }
+                if let outcome { return .end(outcome) }
+                return .wait
+            }
+            switch take {
+            case .element(let element, let sender):
+                sender?.resume()
+                return .element(element)
+            case .end(.success): return .end
+            case .end(.failure(let error)): throw error
+            case .wait:
+                if ContinuousClock.now >= deadline { return .timedOut }
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    lock.lock()
+                    if head < buffer.count || outcome != nil {
+                        lock.unlock()
+                        continuation.resume()
+                    } else {
+                        receiver = continuation
+                        receiverToken += 1
+                        let token = receiverToken
+                        lock.unlock()
+                        Task { [weak self] in
+                            try? await Task.sleep(until: deadline, clock: .continuous)
+                            self?.expire(token)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Wakes the receiver that waited with `token`, if it still waits (its deadline passed).
+    private func expire(_ token: Int) {
+        let waiting: CheckedContinuation<Void, Never>? = lock.withLock {
+            guard receiverToken == token, let r = receiver else { return nil }
+            receiver = nil
+            return r
+        }
+        waiting?.resume()
     }
 }

@@ -1,15 +1,29 @@
+import PipeCore
+
 /// One stage's closure with its name, retry and error policies: what every stage kind runs per record.
 struct StageRunner<Input: Sendable, Output: Sendable>: Sendable {
     let name: String
     let retry: RetryPolicy?
+    let timeout: Duration?
     let onError: StageErrorPolicy<Input, Output>
     let transform: @Sendable (Input) async throws -> Emission<Output>
 
-    /// Runs the closure on one record under the retry and error policies.
+    init(
+        name: String, retry: RetryPolicy?, timeout: Duration? = nil, onError: StageErrorPolicy<Input, Output>,
+        transform: @escaping @Sendable (Input) async throws -> Emission<Output>
+    ) {
+        self.name = name
+        self.retry = retry
+        self.timeout = timeout
+        self.onError = onError
+        self.transform = transform
+    }
+
+    /// Runs the closure on one record under the timeout, retry and error policies.
     func apply(_ element: Input) async throws -> Emission<Output> {
         do {
-            if let retry { return try await retry.run { try await transform(element) } }
-            return try await transform(element)
+            if let retry { return try await retry.run { try await attempt(element) } }
+            return try await attempt(element)
         } catch {
             if error is CancellationError { throw error }
             switch onError.action {
@@ -22,6 +36,27 @@ struct StageRunner<Input: Sendable, Output: Sendable>: Sendable {
                     throw StageFailure.wrap(error, stage: name, record: element)
                 }
             }
+        }
+    }
+}
+
+extension StageRunner {
+    /// One attempt, bounded by the stage's timeout when it has one.
+    func attempt(_ element: Input) async throws -> Emission<Output> {
+        guard let timeout else { return try await transform(element) }
+        let transform = self.transform
+        let name = self.name
+        return try await withThrowingTaskGroup(of: Emission<Output>?.self) { group in
+            group.addTask { try await transform(element) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let emission = first else {
+                throw PipeError(.timeout, "stage \(name) took longer than \(timeout)")
+            }
+            return emission
         }
     }
 }

@@ -17,11 +17,12 @@ where Base.Element: Sendable {
     let runner: StageRunner<Base.Element, Output>
 
     init(
-        base: Base, name: String, retry: RetryPolicy?, onError: StageErrorPolicy<Base.Element, Output>,
+        base: Base, name: String, retry: RetryPolicy?, timeout: Duration? = nil,
+        onError: StageErrorPolicy<Base.Element, Output>,
         transform: @escaping @Sendable (Base.Element) async throws -> Emission<Output>
     ) {
         self.base = base
-        self.runner = StageRunner(name: name, retry: retry, onError: onError, transform: transform)
+        self.runner = StageRunner(name: name, retry: retry, timeout: timeout, onError: onError, transform: transform)
     }
 
     /// Pulls one record at a time from the stage before and applies the closure.
