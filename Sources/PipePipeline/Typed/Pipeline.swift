@@ -97,6 +97,18 @@ extension Pipeline {
         Pipeline<BatchStage<Base>>(BatchStage(base: base, size: Swift.max(1, size), timeout: timeout))
     }
 
+    /// Groups records into count-based windows (tumbling or sliding) and aggregates each key in
+    /// each window; emits one result per key when a window closes (partial windows at the end).
+    /// A window with more than `maxKeys` keys fails the run with `limit_exceeded`.
+    public func window<Key: Hashable & Sendable, Value: Sendable>(
+        _ shape: WindowShape, name: String = "window", maxKeys: Int = 100_000,
+        key: @escaping @Sendable (Element) -> Key, aggregate: Aggregator<Element, Value>
+    ) -> Pipeline<WindowStage<Base, Key, Value>> {
+        Pipeline<WindowStage<Base, Key, Value>>(
+            WindowStage(
+                base: base, name: name, shape: shape, maxKeys: Swift.max(1, maxKeys), key: key, aggregator: aggregate))
+    }
+
     /// Lets at most `perSecond` records through per second, spacing them evenly.
     public func rateLimit(perSecond: Double) -> Pipeline<RateLimitStage<Base>> {
         Pipeline<RateLimitStage<Base>>(RateLimitStage(base: base, perSecond: perSecond))
