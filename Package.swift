@@ -41,7 +41,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        .target(name: "PipePipeline", dependencies: ["PipeCore"]),
+        .target(name: "PipePipeline", dependencies: ["PipeCore", "PipeExpression"]),
         .executableTarget(
             name: "PipeCLI",
             dependencies: [

@@ -157,7 +157,7 @@ struct Evaluator {
 
 extension JSONValue {
     /// JMESPath truthiness: `null`, `false`, `""`, `[]` and `{}` are false; everything else is true.
-    var isTruthy: Bool {
+    public var isTruthy: Bool {
         switch self {
         case .null: false
         case .bool(let b): b

@@ -1,13 +1,15 @@
 import PipeCore
 
 /// Wraps an error thrown by a stage's closure so the run fails with an error that names the stage
-/// and the record (``PipeCore/PipeError/Code/pipelineStageFailed``).
+/// and the record (code `pipeline_stage_failed`).
 enum StageFailure {
     /// Longest record excerpt kept in an error: records can be large and may hold secrets.
     static let excerptLimit = 200
 
     static func wrap(_ error: any Error, stage: String, record: some Sendable) -> PipeError {
-        if let error = error as? PipeError, error.code == .pipelineStageFailed || error.code == .cancelled {
+        if let error = error as? PipeError,
+            error.code == .pipelineStageFailed || error.code == .cancelled || error.code == .limitExceeded
+        {
             return error
         }
         if error is CancellationError { return PipeError(.cancelled, "the pipeline was cancelled") }
