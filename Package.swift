@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 "PipeCore",
                 "PipeExpression",
+                "PipePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

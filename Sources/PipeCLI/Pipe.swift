@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// The `pipe` command-line tool.
 @main
-struct PipeCommand: ParsableCommand {
+struct PipeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipe",
         abstract: "Pipe: authentication, file storage and data pipelines behind one API.",
-        subcommands: [QueryCommand.self]
+        subcommands: [QueryCommand.self, RunCommand.self]
     )
 }

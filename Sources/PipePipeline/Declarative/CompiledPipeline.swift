@@ -15,6 +15,8 @@ extension PipelineDefinition {
                     return try JMESPathExpression(source)
                 } catch {
                     var details = error.details
+                    // The error is `invalid_pipeline` now; the expression's own kind moves aside.
+                    details["expressionKind"] = details.removeValue(forKey: "kind")
                     details["field"] = "\(path).\(field)"
                     details["cause"] = error.code.rawValue
                     throw PipeError(.invalidPipeline, "\(path).\(field): \(error.message)", details: details)
