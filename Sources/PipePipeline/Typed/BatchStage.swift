@@ -76,15 +76,9 @@ public struct BatchStage<Base: AsyncSequence & Sendable>: AsyncSequence, Sendabl
 
         private func start() -> Task<Void, Never> {
             let base = stage.base
-            let channel = self.channel
-            let task = Task {
-                do {
-                    for try await element in base {
-                        guard await channel.send([element]) else { return }
-                    }
-                    channel.finish(nil)
-                } catch {
-                    channel.finish(error)
+            let task = channel.startDriver { channel in
+                for try await element in base {
+                    guard await channel.send([element]) else { return }
                 }
             }
             driver = task

@@ -59,15 +59,7 @@ where Base.Element: Sendable {
 
         private func start() -> Task<Void, Never> {
             let stage = self.stage
-            let channel = self.channel
-            let task = Task {
-                do {
-                    try await stage.drive(into: channel)
-                    channel.finish(nil)
-                } catch {
-                    channel.finish(error)
-                }
-            }
+            let task = channel.startDriver { channel in try await stage.drive(into: channel) }
             driver = task
             return task
         }

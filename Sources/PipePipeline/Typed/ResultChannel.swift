@@ -71,24 +71,41 @@ final class ResultChannel<Element: Sendable>: @unchecked Sendable {
         s?.resume()
     }
 
+    /// Takes the next buffered record (waking a sender waiting for space), the end, or `wait`.
+    private func takeNext() -> Take {
+        lock.withLock {
+            if head < buffer.count {
+                let element = buffer[head]
+                head += 1
+                if head > 64 && head * 2 > buffer.count {
+                    buffer.removeFirst(head)
+                    head = 0
+                }
+                let s = sender
+                sender = nil
+                return .element(element, s)
+            }
+            if let outcome { return .end(outcome) }
+            return .wait
+        }
+    }
+
+    /// Starts `produce` as the task that fills this channel; its end (or error) ends the channel.
+    func startDriver(_ produce: @escaping @Sendable (ResultChannel) async throws -> Void) -> Task<Void, Never> {
+        Task {
+            do {
+                try await produce(self)
+                finish(nil)
+            } catch {
+                finish(error)
+            }
+        }
+    }
+
     /// The next record, `nil` at the end.
     func receive() async throws -> Element? {
         while true {
-            let take: Take = lock.withLock {
-                if head < buffer.count {
-                    let element = buffer[head]
-                    head += 1
-                    if head > 64 && head * 2 > buffer.count {
-                        buffer.removeFirst(head)
-                        head = 0
-                    }
-                    let s = sender
-                    sender = nil
-                    return .element(element, s)
-                }
-                if let outcome { return .end(outcome) }
-                return .wait
-            }
+            let take = takeNext()
             switch take {
             case .element(let element, let sender):
                 sender?.resume()
@@ -121,17 +138,7 @@ final class ResultChannel<Element: Sendable>: @unchecked Sendable {
     /// The next record, the end, or `timedOut` once `deadline` passes with nothing buffered.
     func receive(until deadline: ContinuousClock.Instant) async throws -> Received {
         while true {
-            let take: Take = lock.withLock {
-                if head < buffer.count {
-                    let element = buffer[head]
-                    head += 1
-                    let s = sender
-                    sender = nil
-                    return .element(element, s)
-                }
-                if let outcome { return .end(outcome) }
-                return .wait
-            }
+            let take = takeNext()
             switch take {
             case .element(let element, let sender):
                 sender?.resume()
