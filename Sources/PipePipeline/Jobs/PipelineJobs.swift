@@ -1,0 +1,238 @@
+import Foundation
+import PipeCore
+
+/// Runs pipeline definitions as jobs: submitted to a `JobQueue`, claimed by workers in
+/// this process, retried with backoff, observable as events, and collected as results.
+///
+/// ```swift
+/// let jobs = PipelineJobs(queue: InMemoryJobQueue(), concurrency: 2)
+/// let worker = Task { await jobs.run() }
+/// let job = try await jobs.submit(definition, input: records)
+/// for await event in await jobs.events(job.id) { print(event) }
+/// let result = try await jobs.result(job.id)
+/// await jobs.shutdown()      // lets running jobs finish, then `run()` returns
+/// ```
+public actor PipelineJobs {
+    let queue: any JobQueue
+    let concurrency: Int
+    let retry: RetryPolicy
+    let leaseDuration: Duration
+    let maxOutputRecords: Int
+    let idleWait: Duration
+
+    private var results: [JobID: PipelineJobResult] = [:]
+    private var waiters: [JobID: [CheckedContinuation<PipelineJobResult, Never>]] = [:]
+    private var listeners: [JobID: [AsyncStream<JobEvent>.Continuation]] = [:]
+    private var draining = false
+    private var running = 0
+
+    /// Makes a job runner over `queue`.
+    /// - Parameters:
+    ///   - queue: where jobs wait and are leased (an ``InMemoryJobQueue``, or a durable queue).
+    ///   - concurrency: how many jobs run at once in this process.
+    ///   - retry: attempts and backoff for a failing job (the whole run restarts from its input).
+    ///   - leaseDuration: how long a claim lasts; a running job renews it every third of that.
+    ///   - maxOutputRecords: the most records one job may put out (they are kept in memory).
+    ///   - idleWait: how long a worker sleeps when no job is ready before it asks the queue again.
+    public init(
+        queue: any JobQueue, concurrency: Int = 2, retry: RetryPolicy = .exponential(attempts: 3),
+        leaseDuration: Duration = .seconds(30), maxOutputRecords: Int = 1_000_000,
+        idleWait: Duration = .milliseconds(20)
+    ) {
+        self.queue = queue
+        self.concurrency = max(1, concurrency)
+        self.retry = retry
+        self.leaseDuration = leaseDuration
+        self.maxOutputRecords = maxOutputRecords
+        self.idleWait = idleWait
+    }
+
+    /// Checks `definition` and queues it as a job, with `input` as its records (for a `caller`
+    /// source) or the definition's own inline records.
+    /// - Throws: `invalid_pipeline` for a definition that does not check out.
+    public func submit(_ definition: PipelineDefinition, input: [JSONValue]? = nil) async throws(PipeError) -> Job {
+        _ = try definition.compile()  // refuse bad definitions before they reach the queue
+        var payload: JSONObject = ["definition": definition.json]
+        if let input { payload["input"] = .array(input) }
+        return try await queue.enqueue(pipeline: PipelineID(definition.name.rawValue), payload: .object(payload))
+    }
+
+    /// The job's events: its current state first, then changes and progress until it finishes.
+    public func events(_ id: JobID) async -> AsyncStream<JobEvent> {
+        let (stream, continuation) = AsyncStream<JobEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        if let job = try? await queue.job(id) {
+            continuation.yield(.state(job.state))
+            if job.state.isTerminal || results[id] != nil {
+                continuation.finish()
+                return stream
+            }
+        } else {
+            continuation.finish()  // no such job
+            return stream
+        }
+        listeners[id, default: []].append(continuation)
+        return stream
+    }
+
+    /// Waits for the job to finish and returns what it produced (a worker must be running, in this
+    /// process, through ``run()``).
+    public func result(_ id: JobID) async throws(PipeError) -> PipelineJobResult {
+        if let result = results[id] { return result }
+        _ = try await queue.job(id)  // jobNotFound for an unknown id
+        return await withCheckedContinuation { waiters[id, default: []].append($0) }
+    }
+
+    /// Cancels a job; a running one stops at its next record.
+    public func cancel(_ id: JobID) async throws(PipeError) -> Job {
+        let job = try await queue.cancel(id)
+        publish(id, .state(job.state))
+        if results[id] == nil {
+            settle(
+                PipelineJobResult(
+                    job: job, records: [], steps: [], error: PipeError(.cancelled, "the job was cancelled")))
+        }
+        return job
+    }
+
+    /// Claims and runs jobs, up to `concurrency` at once, until ``shutdown()``; then waits for the
+    /// running jobs to finish and returns.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            while !draining {
+                if running >= concurrency {
+                    _ = await group.next()
+                    continue
+                }
+                let lease: JobLease?
+                do {
+                    lease = try await queue.claim(leaseDuration: leaseDuration)
+                } catch {
+                    lease = nil
+                }
+                guard let lease else {
+                    try? await Task.sleep(for: idleWait)
+                    continue
+                }
+                running += 1
+                group.addTask { await self.execute(lease) }
+            }
+            await group.waitForAll()
+        }
+    }
+
+    /// Stops claiming new jobs; ``run()`` returns once the running ones have finished.
+    public func shutdown() {
+        draining = true
+    }
+
+    // MARK: Running one job
+
+    private func execute(_ lease: JobLease) async {
+        defer { running -= 1 }
+        let id = lease.job.id
+        publish(id, .state(.running))
+        let heartbeat = Task { [queue, leaseDuration] in
+            var current = lease
+            while !Task.isCancelled {
+                try? await Task.sleep(for: leaseDuration / 3)
+                guard !Task.isCancelled, let renewed = try? await queue.renew(current, leaseDuration: leaseDuration)
+                else {
+                    return
+                }
+                current = renewed
+            }
+        }
+        let outcome = await attempt(lease)
+        heartbeat.cancel()
+        switch outcome {
+        case .success(let (records, report)):
+            guard let job = try? await queue.complete(lease) else { return settleFromQueue(id) }
+            publish(id, .state(job.state))
+            settle(PipelineJobResult(job: job, records: records, steps: report.steps, error: nil))
+        case .failure(let failure):
+            let error = failure.error
+            let report = failure.report
+            let retryable = lease.job.attempts < retry.attempts && error.code != .invalidPipeline
+            let retryAfter = retryable ? retry.delay(before: lease.job.attempts + 1) : nil
+            guard let job = try? await queue.fail(lease, error: error.description, retryAfter: retryAfter) else {
+                return settleFromQueue(id)
+            }
+            publish(id, .state(job.state))
+            if job.state == .failed {
+                settle(PipelineJobResult(job: job, records: [], steps: report?.steps ?? [], error: error))
+            }
+        }
+    }
+
+    private func attempt(_ lease: JobLease) async -> Result<([JSONValue], PipelineRunReport), FailedRun> {
+        let compiled: CompiledPipeline
+        let input: [JSONValue]
+        do {
+            let definition = try PipelineDefinition.decode(lease.payload["definition"] ?? .null)
+            compiled = try definition.compile()
+            if case .array(let records)? = lease.payload["input"] {
+                input = records
+            } else if case .inline(let records) = definition.source {
+                input = records
+            } else {
+                input = []
+            }
+        } catch {
+            return .failure(FailedRun(error: error, report: nil))
+        }
+        let (pipeline, report) = compiled.run(InlineRecords(records: input))
+        var output: [JSONValue] = []
+        let id = lease.job.id
+        do {
+            for try await record in pipeline {
+                guard output.count < maxOutputRecords else {
+                    throw PipeError(.limitExceeded, "the job put out more than \(maxOutputRecords) records")
+                }
+                output.append(record)
+                if output.count % 1_000 == 0 {
+                    publish(id, .progress(read: report.steps.first?.received ?? 0, written: output.count))
+                    // A job cancelled meanwhile stops here.
+                    if (try? await queue.job(id))?.state == .cancelled {
+                        throw PipeError(.cancelled, "the job was cancelled")
+                    }
+                }
+            }
+        } catch {
+            let pipeError = (error as? PipeError) ?? PipeError(.internalError, "\(error)")
+            return .failure(FailedRun(error: pipeError, report: report))
+        }
+        publish(id, .progress(read: report.steps.first?.received ?? input.count, written: output.count))
+        return .success((output, report))
+    }
+
+    struct FailedRun: Error {
+        let error: PipeError
+        let report: PipelineRunReport?
+    }
+
+    // MARK: Events and results
+
+    private func publish(_ id: JobID, _ event: JobEvent) {
+        for listener in listeners[id] ?? [] { listener.yield(event) }
+    }
+
+    private func settle(_ result: PipelineJobResult) {
+        let id = result.job.id
+        results[id] = result
+        for listener in listeners.removeValue(forKey: id) ?? [] { listener.finish() }
+        for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume(returning: result) }
+    }
+
+    /// The lease was lost (cancelled or expired): report what the queue says now.
+    private func settleFromQueue(_ id: JobID) {
+        Task {
+            guard let job = try? await queue.job(id) else { return }
+            publish(id, .state(job.state))
+            if job.state == .cancelled && results[id] == nil {
+                settle(
+                    PipelineJobResult(
+                        job: job, records: [], steps: [], error: PipeError(.cancelled, "the job was cancelled")))
+            }
+        }
+    }
+}
