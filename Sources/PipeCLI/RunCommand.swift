@@ -67,7 +67,7 @@ struct RunCommand: AsyncParsableCommand {
                 records = JSONLinesRecords(fileDescriptor: handle.fileDescriptor)
             }
         } else if case .inline(let inline) = compiled.definition.source {
-            records = InlineSource(records: inline)
+            records = InlineRecords(records: inline)
         } else {
             records = JSONLinesRecords(fileDescriptor: FileHandle.standardInput.fileDescriptor)
         }
@@ -102,17 +102,4 @@ struct ErasedRecords: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator()) }
-}
-
-/// A definition's inline records.
-struct InlineSource: AsyncSequence, Sendable {
-    typealias Element = JSONValue
-    let records: [JSONValue]
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var inner: IndexingIterator<[JSONValue]>
-        mutating func next() async throws -> JSONValue? { inner.next() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inner: records.makeIterator()) }
 }

@@ -8,22 +8,15 @@ import Testing
 /// The client against a real HTTP/1.1 server on 127.0.0.1 (Servers/behaviour_server.py).
 @Suite("CurlHTTPClient", .serialized)
 final class CurlHTTPClientTests {
-    let server: BehaviourServer
-    let client: CurlHTTPClient
+    let fixture: HTTPFixture
+    var server: BehaviourServer { fixture.server }
+    var client: CurlHTTPClient { fixture.client }
 
     init() throws {
-        server = try BehaviourServer.start()
-        client = try CurlHTTPClient()
+        fixture = try HTTPFixture()
     }
 
-    deinit {
-        client.shutdown()
-        server.stop()
-    }
-
-    func url(_ path: String, on server: BehaviourServer? = nil) -> URL {
-        URL(string: (server ?? self.server).baseURL + path)!
-    }
+    func url(_ path: String, on other: BehaviourServer? = nil) -> URL { fixture.url(path, on: other) }
 
     func text(_ response: HTTPResponse) -> String { String(decoding: response.body, as: UTF8.self) }
 

@@ -15,20 +15,15 @@ import Testing
 /// cleanly rather than hang.
 @Suite("HTTP client edge cases", .serialized)
 final class EdgeCaseTests {
-    let server: BehaviourServer
-    let client: CurlHTTPClient
+    let fixture: HTTPFixture
+    var server: BehaviourServer { fixture.server }
+    var client: CurlHTTPClient { fixture.client }
 
     init() throws {
-        server = try BehaviourServer.start()
-        client = try CurlHTTPClient()
+        fixture = try HTTPFixture()
     }
 
-    deinit {
-        client.shutdown()
-        server.stop()
-    }
-
-    func url(_ path: String) -> URL { URL(string: server.baseURL + path)! }
+    func url(_ path: String, on other: BehaviourServer? = nil) -> URL { fixture.url(path, on: other) }
 
     @Test("an endless upload stream stops being pulled once the server has answered")
     func producerStops() async throws {

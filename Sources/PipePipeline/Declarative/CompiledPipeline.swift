@@ -80,17 +80,24 @@ public struct CompiledPipeline: Sendable {
     }
 }
 
-/// The records of an inline source as an asynchronous sequence.
-struct InlineRecords: AsyncSequence, Sendable {
-    typealias Element = JSONValue
+/// Records in memory (an inline source, a job's input) as an asynchronous sequence.
+public struct InlineRecords: AsyncSequence, Sendable {
+    public typealias Element = JSONValue
     let records: [JSONValue]
 
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var inner: IndexingIterator<[JSONValue]>
-        mutating func next() async -> JSONValue? { inner.next() }
+    /// Wraps the records.
+    public init(records: [JSONValue]) {
+        self.records = records
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inner: records.makeIterator()) }
+    /// Hands out the records in order.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var inner: IndexingIterator<[JSONValue]>
+        /// The next record, `nil` after the last.
+        public mutating func next() async throws -> JSONValue? { inner.next() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inner: records.makeIterator()) }
 }
 
 /// Counts records read by a run (one run reads sequentially, but the closure is `Sendable`).

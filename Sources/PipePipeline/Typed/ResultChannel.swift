@@ -104,27 +104,9 @@ final class ResultChannel<Element: Sendable>: @unchecked Sendable {
 
     /// The next record, `nil` at the end.
     func receive() async throws -> Element? {
-        while true {
-            let take = takeNext()
-            switch take {
-            case .element(let element, let sender):
-                sender?.resume()
-                return element
-            case .end(.success): return nil
-            case .end(.failure(let error)): throw error
-            case .wait:
-                await withCheckedContinuation { continuation in
-                    lock.lock()
-                    if head < buffer.count || outcome != nil {
-                        lock.unlock()
-                        continuation.resume()
-                    } else {
-                        receiver = continuation
-                        receiverToken += 1
-                        lock.unlock()
-                    }
-                }
-            }
+        switch try await receive(until: nil) {
+        case .element(let element): element
+        case .end, .timedOut: nil  // no deadline: never timed out
         }
     }
 
@@ -135,28 +117,29 @@ final class ResultChannel<Element: Sendable>: @unchecked Sendable {
         case timedOut
     }
 
-    /// The next record, the end, or `timedOut` once `deadline` passes with nothing buffered.
-    func receive(until deadline: ContinuousClock.Instant) async throws -> Received {
+    /// The next record, the end, or `timedOut` once `deadline` (if any) passes with nothing buffered.
+    func receive(until deadline: ContinuousClock.Instant?) async throws -> Received {
         while true {
-            let take = takeNext()
-            switch take {
+            switch takeNext() {
             case .element(let element, let sender):
                 sender?.resume()
                 return .element(element)
             case .end(.success): return .end
             case .end(.failure(let error)): throw error
             case .wait:
-                if ContinuousClock.now >= deadline { return .timedOut }
+                if let deadline, ContinuousClock.now >= deadline { return .timedOut }
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     lock.lock()
                     if head < buffer.count || outcome != nil {
                         lock.unlock()
                         continuation.resume()
-                    } else {
-                        receiver = continuation
-                        receiverToken += 1
-                        let token = receiverToken
-                        lock.unlock()
+                        return
+                    }
+                    receiver = continuation
+                    receiverToken += 1
+                    let token = receiverToken
+                    lock.unlock()
+                    if let deadline {
                         Task { [weak self] in
                             try? await Task.sleep(until: deadline, clock: .continuous)
                             self?.expire(token)
