@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PipeCore
 import PipePipeline
 
@@ -13,33 +14,42 @@ import PipePipeline
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a declarative pipeline definition (JSON) in this process.",
+        abstract: "Run a declarative pipeline definition (JSON or YAML) in this process.",
         discussion: """
-            Records come from --input (JSON Lines; '-' for standard input), or from the definition's
-            inline source. Results go to --output as JSON Lines (written to a temporary file and
-            renamed when the run succeeds), or to standard output. Progress goes to standard error:
-            a live line on a terminal, one summary line otherwise. Exits 2 for a definition that
-            does not check out, 1 for a failed run.
+            Records come from the definition's source, or from --input (a file: .csv, .json for one \
+            array, JSON Lines otherwise; '-' for JSON Lines on standard input). Results go to the \
+            definition's sink, or to --output (the same formats by extension), or to standard output \
+            as JSON Lines. Files appear only when the run succeeds (written under a temporary name, \
+            then renamed). Dead letters go to the definition's deadLetter sink or --dead-letters \
+            (JSON Lines), and --replay runs such a file again from each record's step. Progress goes \
+            to standard error: a live line on a terminal, one summary line otherwise. Exits 2 for a \
+            definition that does not check out, 1 for a failed run.
             """
     )
 
-    @Argument(help: "The pipeline definition, a JSON file.")
+    @Argument(help: "The pipeline definition: a JSON file, or YAML (.yaml, .yml).")
     var definition: String
 
-    @Option(name: .long, help: "JSON Lines input ('-' for standard input).")
+    @Option(name: .long, help: "Input file (.csv, .json, or JSON Lines; '-' for standard input).")
     var input: String?
 
-    @Option(name: .long, help: "JSON Lines output file (standard output when omitted).")
+    @Option(
+        name: .long,
+        help:
+            "Output file (.csv, .json, or JSON Lines); standard output when neither this nor the definition names one.")
     var output: String?
+
+    @Option(name: .customLong("dead-letters"), help: "Write dead letters to this JSON Lines file.")
+    var deadLetters: String?
+
+    @Option(name: .long, help: "Replay the dead letters in this JSON Lines file instead of reading the source.")
+    var replay: String?
 
     func run() async throws {
         let compiled: CompiledPipeline
-        do {
-            guard let data = FileManager.default.contents(atPath: definition) else {
-                throw PipeError(.notFound, "cannot read \(definition)")
-            }
-            compiled = try PipelineDefinition.decode(try JSONValue(parsing: [UInt8](data))).compile()
-        } catch let error as PipeError {
+        do throws(PipeError) {
+            compiled = try loadDefinition().compile()
+        } catch {
             CommandOutput.fail(error, exitCode: 2)
         }
         let progress = RunProgress(interactive: isatty(STDERR_FILENO) != 0)
@@ -51,55 +61,115 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func execute(_ compiled: CompiledPipeline, progress: RunProgress) async throws(PipeError) {
-        var sink = try RunSink(path: output)
-        var inputHandle: FileHandle?
-        defer { try? inputHandle?.close() }
-        let records: any AsyncSequence<JSONValue, any Error> & Sendable
-        if let input {
-            if input == "-" {
-                records = JSONLinesRecords(fileDescriptor: FileHandle.standardInput.fileDescriptor)
-            } else {
-                guard let handle = FileHandle(forReadingAtPath: input) else {
-                    throw PipeError(.notFound, "cannot open \(input)")
-                }
-                inputHandle = handle
-                records = JSONLinesRecords(fileDescriptor: handle.fileDescriptor)
-            }
-        } else if case .inline(let inline) = compiled.definition.source {
-            records = InlineRecords(records: inline)
+    /// The definition, with the source, sink and dead-letter file the options name.
+    func loadDefinition() throws(PipeError) -> PipelineDefinition {
+        guard let data = FileManager.default.contents(atPath: definition) else {
+            throw PipeError(.notFound, "cannot read \(definition)")
+        }
+        var loaded: PipelineDefinition
+        if definition.hasSuffix(".yaml") || definition.hasSuffix(".yml") {
+            loaded = try PipelineDefinition.parse(yaml: String(decoding: data, as: UTF8.self))
         } else {
-            records = JSONLinesRecords(fileDescriptor: FileHandle.standardInput.fileDescriptor)
+            loaded = try PipelineDefinition.decode(try JSONValue(parsing: [UInt8](data)))
         }
-        let (pipeline, report) = compiled.run(ErasedRecords(records))
+        if let input, input != "-" { loaded.source = .file(path: input, format: Self.format(of: input)) }
+        if input == "-" { loaded.source = .caller }
+        if let output { loaded.sink = .file(path: output, format: Self.format(of: output)) }
+        if let deadLetters { loaded.deadLetter = .file(path: deadLetters, format: .jsonLines) }
+        return loaded
+    }
+
+    static func format(of path: String) -> RecordFormat {
+        if path.hasSuffix(".csv") { return .csv(CSVOptions(inferTypes: true)) }
+        if path.hasSuffix(".json") { return .jsonArray }
+        return .jsonLines
+    }
+
+    func execute(_ compiled: CompiledPipeline, progress: RunProgress) async throws(PipeError) {
+        let standardOutput = StandardOutput()
+        let sink: (@Sendable (JSONValue) async throws -> Void)?
+        var pipeline = compiled
+        if compiled.definition.sink == .collect {
+            // Nothing named an output: stream to standard output rather than collect in memory.
+            var definition = compiled.definition
+            definition.sink = .caller
+            pipeline = try definition.compile()
+            sink = { record throws in try standardOutput.write(record) }
+        } else {
+            sink = nil
+        }
+        let environment = PipelineEnvironment(logger: Self.logger())
+        let report = pipeline.makeReport()
         progress.start(report)
-        do {
-            for try await record in pipeline { try sink.write(record) }
-            try sink.commit()
-        } catch let error as PipeError {
-            sink.abandon()
-            throw error
-        } catch {
-            sink.abandon()
-            throw PipeError(.internalError, "\(error)")
+        if let replay {
+            let letters = try Self.readDeadLetters(replay)
+            _ = try await pipeline.execute(replaying: letters, environment: environment, sink: sink, report: report)
+        } else if case .caller = pipeline.definition.source {
+            let records = JSONLinesRecords(fileDescriptor: FileHandle.standardInput.fileDescriptor)
+            _ = try await pipeline.execute(input: records, environment: environment, sink: sink, report: report)
+        } else {
+            _ = try await pipeline.execute(environment: environment, sink: sink, report: report)
         }
+        try standardOutput.flush()
         progress.finish()
+    }
+
+    /// Run logs on standard error, at `PIPE_LOG_LEVEL` (`warning` by default: dead letters and failures).
+    static func logger() -> Logger {
+        var logger = Logger(label: "pipe.run") { StreamLogHandler.standardError(label: $0) }
+        let level = ProcessInfo.processInfo.environment["PIPE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        logger.logLevel = level ?? .warning
+        return logger
+    }
+
+    static func readDeadLetters(_ path: String) throws(PipeError) -> [DeadLetter] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PipeError(.notFound, "cannot read \(path)")
+        }
+        var letters: [DeadLetter] = []
+        for (index, line) in data.split(separator: UInt8(ascii: "\n")).enumerated()
+        where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+            do {
+                letters.append(try DeadLetter(json: try JSONValue(parsing: [UInt8](line))))
+            } catch {
+                throw PipeError(error.code, "\(path) line \(index + 1): \(error.message)")
+            }
+        }
+        return letters
     }
 }
 
-/// Any record sequence, behind one concrete type for `CompiledPipeline.run`.
-struct ErasedRecords: AsyncSequence, Sendable {
-    typealias Element = JSONValue
-    let base: any AsyncSequence<JSONValue, any Error> & Sendable
+/// Buffered JSON Lines on standard output, written in 64 KiB chunks.
+final class StandardOutput: @unchecked Sendable {
+    // @unchecked Sendable: `writer` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var writer = JSONWriter(capacity: 1 << 17)
 
-    init(_ base: any AsyncSequence<JSONValue, any Error> & Sendable) {
-        self.base = base
+    func write(_ record: JSONValue) throws(PipeError) {
+        let chunk: [UInt8]? = lock.withLock {
+            writer.write(record)
+            writer.appendRaw(0x0A)
+            guard writer.bytes.count >= 1 << 16 else { return nil }
+            defer { writer.reset() }
+            return writer.bytes
+        }
+        if let chunk { try Self.emit(chunk) }
     }
 
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: any AsyncIteratorProtocol<JSONValue, any Error>
-        mutating func next() async throws -> JSONValue? { try await base.next() }
+    func flush() throws(PipeError) {
+        let chunk = lock.withLock {
+            defer { writer.reset() }
+            return writer.bytes
+        }
+        try Self.emit(chunk)
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator()) }
+    private static func emit(_ bytes: [UInt8]) throws(PipeError) {
+        guard !bytes.isEmpty else { return }
+        do {
+            try FileHandle.standardOutput.write(contentsOf: bytes)
+        } catch {
+            throw PipeError(.unavailable, "writing to standard output failed: \(error)")
+        }
+    }
 }

@@ -35,22 +35,23 @@ final class RunProgress: @unchecked Sendable {
     private func draw(final: Bool) {
         guard let report else { return }
         let steps = report.steps
-        let read = steps.first?.received ?? 0
-        let written = steps.last.map(\.emitted) ?? read
-        let failed = steps.reduce(0) { $0 + $1.failed }
+        let read = report.read
+        let written = report.written
+        let failed = steps.reduce(0) { $0 + $1.failed + $1.skipped + $1.deadLettered }
         let seconds = max(
             0.001,
             Double((ContinuousClock.now - started).components.seconds)
                 + Double((ContinuousClock.now - started).components.attoseconds) / 1e18)
         let rate = Int(Double(read) / seconds)
-        var text = "\(read) records in, \(written) out, \(failed) failed, \(rate) records/s"
+        var text = "\(read) records in, \(written) out, \(failed) errors, \(rate) records/s"
         if interactive { text = "\r\u{1B}[K" + text }
         if final {
             text += "\n"
             for step in steps {
                 text +=
                     "  \(step.step): received \(step.received), passed \(step.passed), dropped \(step.dropped), "
-                    + "failed \(step.failed), emitted \(step.emitted)\n"
+                    + "failed \(step.failed), skipped \(step.skipped), dead-lettered \(step.deadLettered), "
+                    + "emitted \(step.emitted)\n"
             }
         }
         lock.withLock { FileHandle.standardError.write(Data(text.utf8)) }

@@ -16,7 +16,7 @@ struct RunCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.split(separator: "\n").count == 3)
         #expect(outcome.stdout.hasPrefix(#"{"id":"o-1001","customer":"Ada Lovelace","total":49.0,"items":1}"#))
-        #expect(outcome.stderr.contains("5 records in, 3 out, 0 failed"))
+        #expect(outcome.stderr.contains("5 records in, 3 out, 0 errors"))
         #expect(outcome.stderr.contains("steps[2] (dedupe): received 4, passed 3, dropped 1"))
     }
 
@@ -53,5 +53,41 @@ struct RunCommandTests {
         let outcome = try pipe.run(["run", file.path])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.hasPrefix("pipe: invalid-pipeline: steps[0].expression:"), "\(outcome.stderr)")
+    }
+
+    @Test("a YAML definition with dead letters, then a replay of the fixed letters")
+    func deadLettersAndReplay() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-dl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let definition = directory.appendingPathComponent("scale.yaml")
+        try Data(
+            """
+            name: scale
+            onError: deadLetter
+            steps:
+              - type: map
+                expression: "{id: id, cents: price * `100`}"
+            """.utf8
+        ).write(to: definition)
+        let input = directory.appendingPathComponent("in.csv")
+        try Data("id,price\n1,2.5\n2,n/a\n3,4\n".utf8).write(to: input)
+        let output = directory.appendingPathComponent("out.csv")
+        let dead = directory.appendingPathComponent("dead.jsonl")
+
+        let run = try pipe.run([
+            "run", definition.path, "--input", input.path, "--output", output.path, "--dead-letters", dead.path,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try String(contentsOf: output, encoding: .utf8) == "id,cents\n1,250\n3,400\n")
+        #expect(run.stderr.contains("dead-lettered 1"), "\(run.stderr)")
+        let letters = try String(contentsOf: dead, encoding: .utf8)
+        #expect(letters.contains(#""record":{"id":2,"price":"n/a"}"#), "\(letters)")
+
+        // Fix the record in the dead-letter file and replay it from its step.
+        try Data(letters.replacingOccurrences(of: #""n/a""#, with: "1.25").utf8).write(to: dead)
+        let replay = try pipe.run(["run", definition.path, "--replay", dead.path])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout == #"{"id":2,"cents":125}"# + "\n")
     }
 }

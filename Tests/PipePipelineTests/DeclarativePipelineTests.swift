@@ -39,7 +39,10 @@ struct DeclarativePipelineTests {
     @Test(
         "definitions are checked up front, with the step and field named",
         arguments: [
-            (#"{"name": "x1", "steps": [{"type": "filter", "expression": "a"}, {"type": "sort"}]}"#, "steps[1].type"),
+            (
+                #"{"name": "x1", "steps": [{"type": "filter", "expression": "a"}, {"type": "explode"}]}"#,
+                "steps[1].type"
+            ),
             (#"{"name": "x1", "steps": [{"type": "map", "expression": "a.["}]}"#, "steps[0].expression"),
             (#"{"name": "x1", "steps": [{"type": "map"}]}"#, "steps[0].expression"),
             (#"{"name": "x1", "steps": [{"type": "dedupe", "key": "nope("}]}"#, "steps[0].key"),

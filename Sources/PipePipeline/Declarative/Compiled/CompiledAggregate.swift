@@ -1,0 +1,205 @@
+import PipeCore
+import PipeExpression
+
+/// An `aggregate` step with its expressions compiled.
+struct CompiledAggregate: Sendable {
+    enum Kind: Sendable {
+        case count, sum, avg, min, max, distinct
+    }
+
+    struct Measure: Sendable {
+        let name: String
+        let kind: Kind
+        let expression: JMESPathExpression?
+    }
+
+    let groupBy: JMESPathExpression?
+    let window: WindowShape?
+    let measures: [Measure]
+}
+
+/// One measure's running value.
+enum MeasureValue {
+    case count(Int)
+    case sum(NumberSum)
+    case avg(sum: Double, count: Int)
+    case extreme(JSONValue?)
+    case distinct(values: [JSONValue], seen: Set<JSONValue>)
+
+    init(_ kind: CompiledAggregate.Kind) {
+        switch kind {
+        case .count: self = .count(0)
+        case .sum: self = .sum(NumberSum())
+        case .avg: self = .avg(sum: 0, count: 0)
+        case .min, .max: self = .extreme(nil)
+        case .distinct: self = .distinct(values: [], seen: [])
+        }
+    }
+
+    var json: JSONValue {
+        switch self {
+        case .count(let n): .int(n)
+        case .sum(let sum): sum.json
+        case .avg(let sum, let count): count == 0 ? .null : .double(sum / Double(count))
+        case .extreme(let value): value ?? .null
+        case .distinct(let values, _): .array(values)
+        }
+    }
+}
+
+/// A sum that stays an exact integer while every addend is one and nothing overflows, and becomes a double
+/// otherwise.
+struct NumberSum {
+    var exact: Int? = 0
+    var approximate = 0.0
+
+    mutating func add(_ number: JSONNumber) {
+        approximate += number.doubleValue
+        guard let total = exact else { return }
+        if let n = number.exactInt {
+            let (result, overflow) = total.addingReportingOverflow(n)
+            exact = overflow ? nil : result
+        } else {
+            exact = nil
+        }
+    }
+
+    var json: JSONValue { exact.map { .int($0) } ?? .double(approximate) }
+}
+
+/// The open windows of one run of an `aggregate` step, each with its groups in first-seen order.
+final class AggregateGroups {
+    struct Window {
+        let index: Int
+        let first: Int
+        var order: [JSONValue] = []
+        var groups: [JSONValue: [MeasureValue]] = [:]
+    }
+
+    private var windows: [Window] = []
+    private var position = 0
+
+    init(_ aggregate: CompiledAggregate) {}
+
+    /// Folds one record into every open window; returns the results of the windows it closes.
+    func add(_ record: JSONValue, aggregate: CompiledAggregate, limits: PipelineLimits, step: String) throws
+        -> [JSONValue]
+    {
+        // Everything that can fail is computed before any state changes, so a failed record leaves no trace.
+        let key = try aggregate.groupBy?.evaluate(record) ?? .null
+        var values: [JSONValue] = []
+        values.reserveCapacity(aggregate.measures.count)
+        for measure in aggregate.measures {
+            let value = try measure.expression?.evaluate(record) ?? .null
+            switch (measure.kind, value) {
+            case (_, .null), (.count, _), (.distinct, _): break
+            case (.sum, .number), (.avg, .number), (.min, .number), (.max, .number): break
+            case (.min, .string), (.max, .string): break
+            default:
+                throw PipeError(
+                    .invalidArgument,
+                    "measure \(measure.name) (\(measure.kind)) needs a number\(measure.kind == .min || measure.kind == .max ? " or a string" : ""), got \(value.kind.rawValue)"
+                )
+            }
+            values.append(value)
+        }
+        let window = aggregate.window
+        if window.map({ position % $0.step == 0 }) ?? windows.isEmpty {
+            windows.append(Window(index: window.map { position / $0.step } ?? 0, first: position))
+        }
+        for index in windows.indices {
+            if windows[index].groups[key] == nil {
+                guard windows[index].groups.count < limits.maxDistinctKeys else {
+                    throw RunLimitError(
+                        error: PipeError(
+                            .limitExceeded, "\(step) has more than \(limits.maxDistinctKeys) groups in a window",
+                            details: ["stage": step]))
+                }
+            }
+            try Self.check(windows[index].groups[key], values, aggregate: aggregate, limits: limits, step: step)
+        }
+        for index in windows.indices {
+            if windows[index].groups[key] == nil {
+                windows[index].order.append(key)
+                windows[index].groups[key] = aggregate.measures.map { MeasureValue($0.kind) }
+            }
+            Self.fold(&windows[index].groups[key]!, values, aggregate: aggregate)
+        }
+        defer { position += 1 }
+        guard let window, let oldest = windows.first, position - oldest.first + 1 == window.size else { return [] }
+        return results(of: windows.removeFirst(), aggregate: aggregate, last: position)
+    }
+
+    /// The results of every window still open (the run ended).
+    func drain(aggregate: CompiledAggregate) -> [JSONValue] {
+        defer { windows = [] }
+        return windows.flatMap { results(of: $0, aggregate: aggregate, last: position - 1) }
+    }
+
+    private func results(of window: Window, aggregate: CompiledAggregate, last: Int) -> [JSONValue] {
+        window.order.map { key in
+            var object = JSONObject()
+            if aggregate.groupBy != nil { object["key"] = key }
+            if aggregate.window != nil {
+                object["window"] = ["index": .int(window.index), "first": .int(window.first), "last": .int(last)]
+            }
+            for (measure, value) in zip(aggregate.measures, window.groups[key] ?? []) {
+                object[measure.name] = value.json
+            }
+            return .object(object)
+        }
+    }
+
+    /// Fails before folding when a measure would break a limit or mix kinds.
+    private static func check(
+        _ current: [MeasureValue]?, _ values: [JSONValue], aggregate: CompiledAggregate, limits: PipelineLimits,
+        step: String
+    ) throws {
+        guard let current else { return }
+        for (index, value) in values.enumerated() {
+            switch current[index] {
+            case .extreme(let best?) where !value.isNull && best.kind != value.kind:
+                throw PipeError(
+                    .invalidArgument,
+                    "measure \(aggregate.measures[index].name) compares \(best.kind.rawValue)s; got a \(value.kind.rawValue)"
+                )
+            case .distinct(_, let seen)
+            where !value.isNull && seen.count >= limits.maxDistinctKeys && !seen.contains(value):
+                throw RunLimitError(
+                    error: PipeError(
+                        .limitExceeded,
+                        "measure \(aggregate.measures[index].name) of \(step) has more than \(limits.maxDistinctKeys) values",
+                        details: ["stage": step]))
+            default: break
+            }
+        }
+    }
+
+    private static func fold(_ current: inout [MeasureValue], _ values: [JSONValue], aggregate: CompiledAggregate) {
+        for (index, value) in values.enumerated() {
+            let kind = aggregate.measures[index].kind
+            switch (current[index], value) {
+            case (.count(let n), _):
+                if aggregate.measures[index].expression == nil || !value.isNull { current[index] = .count(n + 1) }
+            case (_, .null): continue
+            case (.sum(var sum), .number(let number)):
+                sum.add(number)
+                current[index] = .sum(sum)
+            case (.avg(let sum, let count), .number(let number)):
+                current[index] = .avg(sum: sum + number.doubleValue, count: count + 1)
+            case (.extreme(let best), _):
+                guard let best else {
+                    current[index] = .extreme(value)
+                    continue
+                }
+                let better = kind == .min ? JSONOrder.less(value, best) : JSONOrder.less(best, value)
+                if better { current[index] = .extreme(value) }
+            case (.distinct(var values, var seen), _):
+                current[index] = .count(0)  // release the payload so the arrays below are uniquely referenced
+                if seen.insert(value).inserted { values.append(value) }
+                current[index] = .distinct(values: values, seen: seen)
+            default: continue
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import PipeCore
+
+/// Decodes JSON Lines a chunk at a time: complete lines parse straight from the chunk, and only a line cut by
+/// the chunk's end is copied aside. Blank lines are skipped; `\r\n` endings are accepted.
+struct JSONLinesDecoder: RecordDecoder {
+    let maxRecordBytes: Int
+    private var carry: [UInt8] = []
+    private var line = 0
+
+    init(maxRecordBytes: Int) {
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, into records: inout [JSONValue]) throws(PipeError) {
+        var start = 0
+        while start < bytes.count {
+            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+                guard carry.count + bytes.count - start <= maxRecordBytes else { throw tooLong() }
+                carry.append(contentsOf: bytes[start...])
+                return
+            }
+            if carry.isEmpty {
+                try emit(UnsafeRawBufferPointer(rebasing: bytes[start..<newline]), into: &records)
+            } else {
+                carry.append(contentsOf: bytes[start..<newline])
+                let pending = carry
+                carry.removeAll(keepingCapacity: true)
+                let result = pending.withUnsafeBytes { raw in
+                    Result { () throws(PipeError) in try emit(raw, into: &records) }
+                }
+                try result.get()
+            }
+            start = newline + 1
+        }
+    }
+
+    mutating func finish(into records: inout [JSONValue]) throws(PipeError) {
+        guard !carry.isEmpty else { return }
+        let pending = carry
+        carry = []
+        let result = pending.withUnsafeBytes { raw in
+            Result { () throws(PipeError) in try emit(raw, into: &records) }
+        }
+        try result.get()
+    }
+
+    private mutating func emit(_ raw: UnsafeRawBufferPointer, into records: inout [JSONValue]) throws(PipeError) {
+        line += 1
+        var text = raw
+        if let last = text.last, last == 0x0D { text = UnsafeRawBufferPointer(rebasing: text.dropLast()) }
+        if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        guard text.count <= maxRecordBytes else { throw tooLong() }
+        do {
+            records.append(try JSONValue(parsing: text))
+        } catch {
+            var details = error.details
+            details["line"] = String(line)
+            throw PipeError(error.code, "line \(line): \(error.message)", details: details)
+        }
+    }
+
+    private func tooLong() -> PipeError {
+        PipeError(
+            .limitExceeded, "line \(line + 1) is longer than \(maxRecordBytes) bytes",
+            details: ["line": String(line + 1)])
+    }
+}

@@ -1,0 +1,89 @@
+import PipeCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file written under a temporary name beside its final path and renamed into place on ``commit()``, so
+/// readers see the old file or the whole new one, never a part; ``abandon()`` (or dropping it uncommitted)
+/// removes the temporary file.
+final class AtomicFile {
+    let path: String
+    private let temporary: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+
+    init(path: String) throws(PipeError) {
+        self.path = path
+        temporary = "\(path).partial-\(UInt64.random(in: 0...UInt64.max))"
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let code = errno
+            throw PipeError(
+                code == ENOENT ? .notFound : .unavailable, "cannot create \(temporary): errno \(code)",
+                details: ["path": path])
+        }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    /// Appends bytes, writing to the file in chunks of a megabyte.
+    func write(_ bytes: [UInt8]) throws(PipeError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// Appends bytes through a closure that fills the buffer.
+    func append(_ fill: (inout [UInt8]) throws(PipeError) -> Void) throws(PipeError) {
+        try fill(&buffer)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws(PipeError) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { raw in
+                Glibc_write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw PipeError(.unavailable, "writing \(temporary) failed: errno \(errno)", details: ["path": path])
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is buffered, syncs it to disk and renames the file into place.
+    func commit() throws(PipeError) {
+        try flush()
+        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+            descriptor = -1
+            throw PipeError(.unavailable, "cannot sync \(temporary): errno \(errno)", details: ["path": path])
+        }
+        descriptor = -1
+        guard rename(temporary, path) == 0 else {
+            throw PipeError(
+                .unavailable, "cannot move \(temporary) to \(path): errno \(errno)", details: ["path": path])
+        }
+    }
+
+    /// Drops the temporary file.
+    func abandon() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+            unlink(temporary)
+        }
+    }
+
+    deinit { abandon() }
+}
+
+/// `write(2)`, named apart from the methods above.
+private func Glibc_write(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}

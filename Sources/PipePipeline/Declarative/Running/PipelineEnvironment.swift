@@ -1,0 +1,81 @@
+import Logging
+import PipeCore
+
+/// What a declarative run may reach outside itself: files, a storage service, and the program's own transforms.
+///
+/// Definitions are data and may come from users, so nothing is reachable unless the embedding program says so:
+/// files only where ``fileAccess`` allows, storage only when ``storage`` is set.
+///
+/// ```swift
+/// var transforms = PipelineTransforms()
+/// transforms.register("geocode") { record, options in [try await geocode(record)] }
+/// let environment = PipelineEnvironment(storage: storage, transforms: transforms, fileAccess: .within("/data"))
+/// let result = try await definition.compile(transforms: transforms).execute(environment: environment)
+/// ```
+public struct PipelineEnvironment: Sendable {
+    /// The storage service `storage` sources and sinks read and write; `nil` refuses them.
+    public var storage: (any ObjectStorage)?
+    /// The program's registered transforms, for `custom` steps.
+    public var transforms: PipelineTransforms
+    /// Which files `file` sources and sinks may open.
+    public var fileAccess: FileAccess
+    /// Where runs log (start, end, failures, dead letters), with the pipeline's name as metadata.
+    public var logger: Logger
+
+    /// Makes an environment; by default no storage, no custom transforms, and files anywhere (the embedded
+    /// default, where definitions are the program's own).
+    public init(
+        storage: (any ObjectStorage)? = nil, transforms: PipelineTransforms = PipelineTransforms(),
+        fileAccess: FileAccess = .anywhere, logger: Logger = Logger(label: "pipe.pipeline")
+    ) {
+        self.logger = logger
+        self.storage = storage
+        self.transforms = transforms
+        self.fileAccess = fileAccess
+    }
+
+    /// Which files a run may open.
+    public enum FileAccess: Sendable, Hashable {
+        /// No files: `file` sources and sinks fail with `forbidden`.
+        case denied
+        /// Any path the process can open.
+        case anywhere
+        /// Paths inside this directory only (relative paths are resolved against it; `..` may not leave it).
+        case within(String)
+    }
+
+    /// The path to open for `path`, or `forbidden`.
+    func resolve(_ path: String) throws(PipeError) -> String {
+        switch fileAccess {
+        case .denied:
+            throw PipeError(.forbidden, "this run may not open files (\(path))", details: ["path": path])
+        case .anywhere:
+            return path
+        case .within(let root):
+            var parts: [Substring] = []
+            let joined = path.hasPrefix("/") ? path : root + "/" + path
+            for part in joined.split(separator: "/") {
+                if part == "." || part.isEmpty { continue }
+                if part == ".." {
+                    guard !parts.isEmpty else { break }
+                    parts.removeLast()
+                } else {
+                    parts.append(part)
+                }
+            }
+            let resolved = "/" + parts.joined(separator: "/")
+            let base = "/" + root.split(separator: "/").joined(separator: "/")
+            guard resolved == base || resolved.hasPrefix(base == "/" ? "/" : base + "/") else {
+                throw PipeError(.forbidden, "\(path) is outside \(root)", details: ["path": path])
+            }
+            return resolved
+        }
+    }
+
+    func requireStorage() throws(PipeError) -> any ObjectStorage {
+        guard let storage else {
+            throw PipeError(.unavailable, "this run has no storage service for a storage source or sink")
+        }
+        return storage
+    }
+}
