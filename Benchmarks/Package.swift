@@ -22,6 +22,9 @@ let package = Package(
         .executable(name: "expression-bench", targets: ["ExpressionBench"]),
         // PipeHTTP against async-http-client and the curl tool, for scripts/compare-http.sh.
         .executable(name: "http-bench", targets: ["HTTPBench"]),
+        // The pipeline engine against a hand-written loop and (through the script) bytewax, for
+        // scripts/compare-pipeline.sh.
+        .executable(name: "pipeline-bench", targets: ["PipelineBench"]),
     ],
     dependencies: [
         .package(name: "Pipe", path: ".."),
@@ -70,6 +73,14 @@ let package = Package(
                 "BenchmarkFixtures",
                 .product(name: "PipeCore", package: "Pipe"),
                 .product(name: "PipeExpression", package: "Pipe"),
+            ]
+        ),
+        .executableTarget(
+            name: "PipelineBench",
+            dependencies: [
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeExpression", package: "Pipe"),
+                .product(name: "PipePipeline", package: "Pipe"),
             ]
         ),
         .executableTarget(

@@ -175,7 +175,9 @@ struct TypedPipelineTests {
                     try await Task.sleep(for: .milliseconds(2))
                 }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Let the sink take a few records (however busy the machine), then stop.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while consumed.value <= 10 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         run.cancel()
         _ = await run.result
         // In flight (concurrency), buffered for the reader (concurrency), plus the one being pulled.

@@ -72,12 +72,15 @@ final class AggregateGroups {
     struct Window {
         let index: Int
         let first: Int
-        var order: [JSONValue] = []
-        var groups: [JSONValue: [MeasureValue]] = [:]
+        /// Group keys in first-seen order, and each group's measures at the same position.
+        var keys: [JSONValue] = []
+        var values: [[MeasureValue]] = []
+        var slots: [JSONValue: Int] = [:]
     }
 
     private var windows: [Window] = []
     private var position = 0
+    private var slots: [Int?] = []
 
     init(_ aggregate: CompiledAggregate) {}
 
@@ -85,7 +88,7 @@ final class AggregateGroups {
     func add(_ record: JSONValue, aggregate: CompiledAggregate, limits: PipelineLimits, step: String) throws
         -> [JSONValue]
     {
-        // Everything that can fail is computed before any state changes, so a failed record leaves no trace.
+        // Everything that can fail is checked before any state changes, so a failed record leaves no trace.
         let key = try aggregate.groupBy?.evaluate(record) ?? .null
         var values: [JSONValue] = []
         values.reserveCapacity(aggregate.measures.count)
@@ -96,10 +99,10 @@ final class AggregateGroups {
             case (.sum, .number), (.avg, .number), (.min, .number), (.max, .number): break
             case (.min, .string), (.max, .string): break
             default:
+                let wanted = measure.kind == .min || measure.kind == .max ? "a number or a string" : "a number"
                 throw PipeError(
                     .invalidArgument,
-                    "measure \(measure.name) (\(measure.kind)) needs a number\(measure.kind == .min || measure.kind == .max ? " or a string" : ""), got \(value.kind.rawValue)"
-                )
+                    "measure \(measure.name) (\(measure.kind)) needs \(wanted), got \(value.kind.rawValue)")
             }
             values.append(value)
         }
@@ -107,23 +110,30 @@ final class AggregateGroups {
         if window.map({ position % $0.step == 0 }) ?? windows.isEmpty {
             windows.append(Window(index: window.map { position / $0.step } ?? 0, first: position))
         }
+        slots.removeAll(keepingCapacity: true)
         for index in windows.indices {
-            if windows[index].groups[key] == nil {
-                guard windows[index].groups.count < limits.maxDistinctKeys else {
-                    throw RunLimitError(
-                        error: PipeError(
-                            .limitExceeded, "\(step) has more than \(limits.maxDistinctKeys) groups in a window",
-                            details: ["stage": step]))
-                }
+            let slot = windows[index].slots[key]
+            if let slot {
+                try Self.check(windows[index].values[slot], values, aggregate: aggregate, limits: limits, step: step)
+            } else if windows[index].keys.count >= limits.maxDistinctKeys {
+                throw RunLimitError(
+                    error: PipeError(
+                        .limitExceeded, "\(step) has more than \(limits.maxDistinctKeys) groups in a window",
+                        details: ["stage": step]))
             }
-            try Self.check(windows[index].groups[key], values, aggregate: aggregate, limits: limits, step: step)
+            slots.append(slot)
         }
         for index in windows.indices {
-            if windows[index].groups[key] == nil {
-                windows[index].order.append(key)
-                windows[index].groups[key] = aggregate.measures.map { MeasureValue($0.kind) }
+            let slot: Int
+            if let existing = slots[index] {
+                slot = existing
+            } else {
+                slot = windows[index].keys.count
+                windows[index].keys.append(key)
+                windows[index].values.append(aggregate.measures.map { MeasureValue($0.kind) })
+                windows[index].slots[key] = slot
             }
-            Self.fold(&windows[index].groups[key]!, values, aggregate: aggregate)
+            Self.fold(&windows[index].values[slot], values, aggregate: aggregate)
         }
         defer { position += 1 }
         guard let window, let oldest = windows.first, position - oldest.first + 1 == window.size else { return [] }
@@ -137,34 +147,30 @@ final class AggregateGroups {
     }
 
     private func results(of window: Window, aggregate: CompiledAggregate, last: Int) -> [JSONValue] {
-        window.order.map { key in
+        zip(window.keys, window.values).map { key, values in
             var object = JSONObject()
             if aggregate.groupBy != nil { object["key"] = key }
             if aggregate.window != nil {
                 object["window"] = ["index": .int(window.index), "first": .int(window.first), "last": .int(last)]
             }
-            for (measure, value) in zip(aggregate.measures, window.groups[key] ?? []) {
-                object[measure.name] = value.json
-            }
+            for (measure, value) in zip(aggregate.measures, values) { object[measure.name] = value.json }
             return .object(object)
         }
     }
 
     /// Fails before folding when a measure would break a limit or mix kinds.
     private static func check(
-        _ current: [MeasureValue]?, _ values: [JSONValue], aggregate: CompiledAggregate, limits: PipelineLimits,
+        _ current: [MeasureValue], _ values: [JSONValue], aggregate: CompiledAggregate, limits: PipelineLimits,
         step: String
     ) throws {
-        guard let current else { return }
-        for (index, value) in values.enumerated() {
+        for (index, value) in values.enumerated() where !value.isNull {
             switch current[index] {
-            case .extreme(let best?) where !value.isNull && best.kind != value.kind:
+            case .extreme(let best?) where best.kind != value.kind:
                 throw PipeError(
                     .invalidArgument,
                     "measure \(aggregate.measures[index].name) compares \(best.kind.rawValue)s; got a \(value.kind.rawValue)"
                 )
-            case .distinct(_, let seen)
-            where !value.isNull && seen.count >= limits.maxDistinctKeys && !seen.contains(value):
+            case .distinct(_, let seen) where seen.count >= limits.maxDistinctKeys && !seen.contains(value):
                 throw RunLimitError(
                     error: PipeError(
                         .limitExceeded,

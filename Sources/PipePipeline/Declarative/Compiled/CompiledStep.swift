@@ -2,7 +2,9 @@ import PipeCore
 import PipeExpression
 
 /// One compiled declarative step: its operation with expressions compiled, its label, and its failure policy.
-struct CompiledStep: Sendable {
+///
+/// A class, so the run's per-record path passes one reference around rather than copying the step's fields.
+final class CompiledStep: Sendable {
     enum Operation: Sendable {
         case filter(JMESPathExpression)
         case map(JMESPathExpression)
@@ -23,6 +25,22 @@ struct CompiledStep: Sendable {
     let onError: StepFailureAction
     let retry: RetryPolicy?
     let timeout: Duration?
+    /// Whether a record's trip through the step may suspend (a custom transform, a retry's backoff, a
+    /// timeout); the run takes other steps synchronously, without the cost of an `await` per record.
+    let isAsynchronous: Bool
+
+    init(label: String, operation: Operation, onError: StepFailureAction, retry: RetryPolicy?, timeout: Duration?) {
+        self.label = label
+        self.operation = operation
+        self.onError = onError
+        self.retry = retry
+        self.timeout = timeout
+        if case .custom = operation {
+            isAsynchronous = true
+        } else {
+            isAsynchronous = (retry?.attempts ?? 1) > 1 || timeout != nil
+        }
+    }
 
     /// Whether the step keeps records (and puts out results later): a record it takes in without putting
     /// anything out is counted as passed, not dropped.
@@ -47,6 +65,12 @@ struct CompiledStep: Sendable {
     /// One attempt at one record. Stateful steps change their state only when the attempt succeeds, so a retry
     /// starts from the same place. Breaking a run limit throws ``RunLimitError``, which no error policy absorbs.
     func run(_ record: JSONValue, state: StepState, limits: PipelineLimits) async throws -> Emission<JSONValue> {
+        if case .custom(let transform, let options) = operation { return .many(try await transform(record, options)) }
+        return try runSynchronously(record, state: state, limits: limits)
+    }
+
+    /// One attempt of a built-in step (a custom step is never run here).
+    func runSynchronously(_ record: JSONValue, state: StepState, limits: PipelineLimits) throws -> Emission<JSONValue> {
         switch operation {
         case .filter(let expression):
             return try expression.evaluate(record).isTruthy ? .one(record) : .none
@@ -90,8 +114,8 @@ struct CompiledStep: Sendable {
             return .one(try Self.parse(field.map { try $0.evaluate(record) } ?? record, format: format, limits: limits))
         case .format(let format):
             return .one(try Self.format(record, format: format))
-        case .custom(let transform, let options):
-            return .many(try await transform(record, options))
+        case .custom:
+            throw PipeError(.internalError, "\(label) is asynchronous")
         }
     }
 

@@ -20,6 +20,8 @@ struct JSONArrayDecoder: RecordDecoder {
     }
 
     let maxRecordBytes: Int
+    /// The fields the pipeline reads, when it reads only some (see `JSONFieldSelection`).
+    let selection: JSONFieldSelection?
     private var phase = Phase.start
     private var element: [UInt8] = []
     private var depth = 0
@@ -27,8 +29,9 @@ struct JSONArrayDecoder: RecordDecoder {
     private var escaped = false
     private var index = 0
 
-    init(maxRecordBytes: Int) {
+    init(maxRecordBytes: Int, selection: JSONFieldSelection? = nil) {
         self.maxRecordBytes = maxRecordBytes
+        self.selection = selection
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer, into records: inout [JSONValue]) throws(PipeError) {
@@ -118,7 +121,14 @@ struct JSONArrayDecoder: RecordDecoder {
     private mutating func emit(into records: inout [JSONValue]) throws(PipeError) {
         index += 1
         do {
-            records.append(try JSONValue(parsing: element))
+            let selection = self.selection
+            let result = element.withUnsafeBytes { raw in
+                Result { () throws(PipeError) -> JSONValue in
+                    if let selection { return try JSONValue(parsing: raw, selecting: selection) }
+                    return try JSONValue(parsing: raw)
+                }
+            }
+            records.append(try result.get())
         } catch {
             var details = error.details
             details["element"] = String(index)

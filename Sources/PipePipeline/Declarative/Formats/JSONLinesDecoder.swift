@@ -1,24 +1,36 @@
 import PipeCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Decodes JSON Lines a chunk at a time: complete lines parse straight from the chunk, and only a line cut by
 /// the chunk's end is copied aside. Blank lines are skipped; `\r\n` endings are accepted.
 struct JSONLinesDecoder: RecordDecoder {
     let maxRecordBytes: Int
+    /// The fields the pipeline reads, when it reads only some (see `JSONFieldSelection`).
+    let selection: JSONFieldSelection?
     private var carry: [UInt8] = []
     private var line = 0
 
-    init(maxRecordBytes: Int) {
+    init(maxRecordBytes: Int, selection: JSONFieldSelection? = nil) {
         self.maxRecordBytes = maxRecordBytes
+        self.selection = selection
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer, into records: inout [JSONValue]) throws(PipeError) {
         var start = 0
         while start < bytes.count {
-            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+            guard let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else {
                 guard carry.count + bytes.count - start <= maxRecordBytes else { throw tooLong() }
                 carry.append(contentsOf: bytes[start...])
                 return
             }
+            let newline = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
             if carry.isEmpty {
                 try emit(UnsafeRawBufferPointer(rebasing: bytes[start..<newline]), into: &records)
             } else {
@@ -51,7 +63,11 @@ struct JSONLinesDecoder: RecordDecoder {
         if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
         guard text.count <= maxRecordBytes else { throw tooLong() }
         do {
-            records.append(try JSONValue(parsing: text))
+            if let selection {
+                records.append(try JSONValue(parsing: text, selecting: selection))
+            } else {
+                records.append(try JSONValue(parsing: text))
+            }
         } catch {
             var details = error.details
             details["line"] = String(line)

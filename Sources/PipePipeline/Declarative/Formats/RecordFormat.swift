@@ -27,10 +27,10 @@ public enum RecordFormat: Sendable, Hashable {
     }
 
     /// A decoder for a byte stream in this format.
-    func decoder(limits: PipelineLimits) -> any RecordDecoder {
+    func decoder(limits: PipelineLimits, selection: JSONFieldSelection? = nil) -> any RecordDecoder {
         switch self {
-        case .jsonLines: JSONLinesDecoder(maxRecordBytes: limits.maxRecordBytes)
-        case .jsonArray: JSONArrayDecoder(maxRecordBytes: limits.maxRecordBytes)
+        case .jsonLines: JSONLinesDecoder(maxRecordBytes: limits.maxRecordBytes, selection: selection)
+        case .jsonArray: JSONArrayDecoder(maxRecordBytes: limits.maxRecordBytes, selection: selection)
         case .csv(let options): CSVDecoder(options: options, maxRecordBytes: limits.maxRecordBytes)
         }
     }

@@ -102,11 +102,14 @@ extension CompiledPipeline {
             return input
         case .inline(let records): return AnyRecords(InlineRecords(records: records))
         case .file(let path, let format):
-            return AnyRecords(DecodedRecords(file: try environment.resolve(path), format: format, limits: limits))
+            var records = DecodedRecords(file: try environment.resolve(path), format: format, limits: limits)
+            records.selection = selection
+            return AnyRecords(records)
         case .storage(let bucket, let key, let format):
-            return AnyRecords(
-                DecodedRecords(
-                    object: key, in: bucket, of: try environment.requireStorage(), format: format, limits: limits))
+            var records = DecodedRecords(
+                object: key, in: bucket, of: try environment.requireStorage(), format: format, limits: limits)
+            records.selection = selection
+            return AnyRecords(records)
         }
     }
 

@@ -29,6 +29,9 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
         var published: [PipelineRunReport.StepCounts]
         var output: [JSONValue] = []
         var outputIndex = 0
+        /// Records waiting at asynchronous steps, with the step's index.
+        var waiting: [(JSONValue, Int)] = []
+        var waitingIndex = 0
         var read = 0
         var publishedRead = 0
         var written = 0
@@ -87,84 +90,135 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
             if read & 1023 == 0 { publish() }
         }
 
+        /// Takes a record through the steps from `index`: synchronously up to the first asynchronous step, then
+        /// through the queue of records waiting at asynchronous steps, oldest first (so order is kept).
         private mutating func push(_ record: JSONValue, at index: Int) async throws {
+            try pushSynchronously(record, at: index)
+            while waitingIndex < waiting.count {
+                let (next, step) = waiting[waitingIndex]
+                waitingIndex += 1
+                switch try await apply(step, next) {
+                case .none: break
+                case .one(let output): try pushSynchronously(output, at: step + 1)
+                case .many(let outputs): for output in outputs { try pushSynchronously(output, at: step + 1) }
+                }
+            }
+            waiting.removeAll(keepingCapacity: true)
+            waitingIndex = 0
+        }
+
+        private mutating func pushSynchronously(_ record: JSONValue, at index: Int) throws {
             guard index < steps.count else {
                 output.append(record)
                 return
             }
-            switch try await apply(index, record) {
+            let step = steps[index]
+            if step.isAsynchronous {
+                waiting.append((record, index))
+                return
+            }
+            let sampled = read & 255 == 0
+            let started = sampled ? ContinuousClock.now : nil
+            let emission: Emission<JSONValue>
+            counts[index].received += 1
+            do {
+                emission = try step.runSynchronously(record, state: states[index], limits: limits)
+                count(emission, at: index, absorbs: step.absorbs)
+            } catch {
+                emission = try handle(error, at: index, record: record, attempts: 1)
+            }
+            if let started { metrics.latency(step: index, ContinuousClock.now - started) }
+            switch emission {
             case .none: return
-            case .one(let next): try await push(next, at: index + 1)
-            case .many(let records): for next in records { try await push(next, at: index + 1) }
+            case .one(let next): try pushSynchronously(next, at: index + 1)
+            case .many(let records): for next in records { try pushSynchronously(next, at: index + 1) }
             }
         }
 
-        /// One step on one record, under the step's retry, timeout and error policies.
+        /// One asynchronous step on one record, under the step's retry, timeout and error policies.
         private mutating func apply(_ index: Int, _ record: JSONValue) async throws -> Emission<JSONValue> {
             let step = steps[index]
             counts[index].received += 1
-            var attempt = 1
             let sampled = read & 255 == 0
             let started = sampled ? ContinuousClock.now : nil
             defer { if let started { metrics.latency(step: index, ContinuousClock.now - started) } }
+            var attempt = 1
             while true {
                 do {
                     let emission = try await attemptStep(step, record, state: states[index])
-                    switch emission {
-                    case .none:
-                        if step.absorbs { counts[index].passed += 1 } else { counts[index].dropped += 1 }
-                    case .one:
-                        counts[index].passed += 1
-                        counts[index].emitted += 1
-                    case .many(let records):
-                        if records.isEmpty && !step.absorbs {
-                            counts[index].dropped += 1
-                        } else {
-                            counts[index].passed += 1
-                            counts[index].emitted += records.count
-                        }
-                    }
+                    count(emission, at: index, absorbs: step.absorbs)
                     return emission
-                } catch let limit as RunLimitError {
-                    counts[index].failed += 1
-                    throw limit.error
                 } catch {
-                    if error is CancellationError || (error as? PipeError)?.code == .cancelled || Task.isCancelled {
-                        counts[index].failed += 1
-                        throw PipeError(.cancelled, "the pipeline was cancelled")
-                    }
-                    if let retry = step.retry, attempt < retry.attempts {
+                    let retryable = !(error is RunLimitError) && !Self.isCancellation(error)
+                    if retryable, let retry = step.retry, attempt < retry.attempts {
                         attempt += 1
                         counts[index].retries += 1
                         try await Task.sleep(for: retry.delay(before: attempt))
                         continue
                     }
-                    metrics.failure(step: index, action: step.onError)
-                    switch step.onError {
-                    case .fail:
-                        counts[index].failed += 1
-                        throw StageFailure.wrap(error, stage: step.label, record: record)
-                    case .skip:
-                        counts[index].skipped += 1
-                        return .none
-                    case .deadLetter:
-                        guard deadLetters.count < limits.maxDeadLetters else {
-                            counts[index].failed += 1
-                            throw PipeError(
-                                .limitExceeded,
-                                "the run set aside more than \(limits.maxDeadLetters) dead letters (limits.maxDeadLetters)",
-                                details: ["stage": step.label])
-                        }
-                        counts[index].deadLettered += 1
-                        let cause =
-                            (error as? PipeError)
-                            ?? PipeError(.pipelineStageFailed, "\(error)", details: ["stage": step.label])
-                        deadLetters.append(
-                            DeadLetter(
-                                step: index, stepLabel: step.label, record: record, error: cause, attempts: attempt))
-                        return .none
-                    }
+                    return try handle(error, at: index, record: record, attempts: attempt)
                 }
+            }
+        }
+
+        private mutating func count(_ emission: Emission<JSONValue>, at index: Int, absorbs: Bool) {
+            switch emission {
+            case .none:
+                if absorbs { counts[index].passed += 1 } else { counts[index].dropped += 1 }
+            case .one:
+                counts[index].passed += 1
+                counts[index].emitted += 1
+            case .many(let records):
+                if records.isEmpty && !absorbs {
+                    counts[index].dropped += 1
+                } else {
+                    counts[index].passed += 1
+                    counts[index].emitted += records.count
+                }
+            }
+        }
+
+        static func isCancellation(_ error: any Error) -> Bool {
+            error is CancellationError || (error as? PipeError)?.code == .cancelled || Task.isCancelled
+        }
+
+        /// What the step's error policy makes of a failure (after its last attempt): rethrown for `fail`, a
+        /// broken run limit or cancellation; nothing for `skip` and `deadLetter`.
+        private mutating func handle(_ error: any Error, at index: Int, record: JSONValue, attempts: Int) throws
+            -> Emission<JSONValue>
+        {
+            let step = steps[index]
+            if let limit = error as? RunLimitError {
+                counts[index].failed += 1
+                throw limit.error
+            }
+            if Self.isCancellation(error) {
+                counts[index].failed += 1
+                throw PipeError(.cancelled, "the pipeline was cancelled")
+            }
+            metrics.failure(step: index, action: step.onError)
+            switch step.onError {
+            case .fail:
+                counts[index].failed += 1
+                throw StageFailure.wrap(error, stage: step.label, record: record)
+            case .skip:
+                counts[index].skipped += 1
+                return .none
+            case .deadLetter:
+                guard deadLetters.count < limits.maxDeadLetters else {
+                    counts[index].failed += 1
+                    throw PipeError(
+                        .limitExceeded,
+                        "the run set aside more than \(limits.maxDeadLetters) dead letters (limits.maxDeadLetters)",
+                        details: ["stage": step.label])
+                }
+                counts[index].deadLettered += 1
+                let cause =
+                    (error as? PipeError)
+                    ?? PipeError(.pipelineStageFailed, "\(error)", details: ["stage": step.label])
+                deadLetters.append(
+                    DeadLetter(step: index, stepLabel: step.label, record: record, error: cause, attempts: attempts))
+                return .none
             }
         }
 

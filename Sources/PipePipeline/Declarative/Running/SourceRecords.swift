@@ -22,6 +22,8 @@ public struct DecodedRecords: AsyncSequence, Sendable {
     let origin: Origin
     let format: RecordFormat
     let limits: PipelineLimits
+    /// The fields the pipeline reads, when it reads only some: JSON records are built with just those.
+    var selection: JSONFieldSelection?
 
     /// Records of the file at `path` (opened when iteration starts).
     public init(file path: String, format: RecordFormat, limits: PipelineLimits = PipelineLimits()) {
@@ -50,7 +52,7 @@ public struct DecodedRecords: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         let sequence: DecodedRecords
         var decoder: any RecordDecoder
-        var file: FileReader?
+        var prefetcher: Prefetcher?
         var pendingBytes: [UInt8]?
         var records: [JSONValue] = []
         var index = 0
@@ -75,7 +77,9 @@ public struct DecodedRecords: AsyncSequence, Sendable {
             if !started {
                 started = true
                 switch sequence.origin {
-                case .file(let path): file = try FileReader(path: path)
+                case .file(let path):
+                    // Decoding runs on its own task, a couple of chunks ahead, so parsing overlaps the steps.
+                    prefetcher = Prefetcher(path: path, sequence: sequence)
                 case .bytes(let bytes): pendingBytes = bytes
                 case .object(let storage, let bucket, let key):
                     pendingBytes = try await storage.getObject(in: bucket, at: key).bytes
@@ -91,24 +95,26 @@ public struct DecodedRecords: AsyncSequence, Sendable {
                 ended = true
                 return
             }
-            guard let file else {
+            guard let prefetcher else {
                 ended = true
                 return
             }
-            let result = try file.nextChunk { raw in
-                Result { () throws(PipeError) in try decoder.feed(raw, into: &records) }
-            }
-            switch result {
-            case .none:
-                try decoder.finish(into: &records)
-                ended = true
-            case .some(let outcome): try outcome.get()
+            do {
+                guard let batch = try await prefetcher.channel.receive() else {
+                    ended = true
+                    return
+                }
+                records = batch
+            } catch let error as PipeError {
+                throw error
+            } catch {
+                throw PipeError(.cancelled, "reading the source was cancelled")
             }
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(sequence: self, decoder: format.decoder(limits: limits))
+        AsyncIterator(sequence: self, decoder: format.decoder(limits: limits, selection: selection))
     }
 }
 
@@ -143,4 +149,39 @@ final class FileReader {
     }
 
     deinit { close(descriptor) }
+}
+
+/// Reads and decodes a file on its own task into a bounded channel of record batches (one per megabyte
+/// chunk, at most two ahead), so decoding overlaps the pipeline's steps; dropping it stops the task.
+final class Prefetcher {
+    let channel = ResultChannel<[JSONValue]>(capacity: 2)
+    private var driver: Task<Void, Never>?
+
+    init(path: String, sequence: DecodedRecords) {
+        let format = sequence.format
+        let limits = sequence.limits
+        let selection = sequence.selection
+        driver = channel.startDriver { channel in
+            let reader = try FileReader(path: path)
+            var decoder = format.decoder(limits: limits, selection: selection)
+            while !Task.isCancelled {
+                var records: [JSONValue] = []
+                let outcome = try reader.nextChunk { raw in
+                    Result { () throws(PipeError) in try decoder.feed(raw, into: &records) }
+                }
+                guard let outcome else {
+                    try decoder.finish(into: &records)
+                    if !records.isEmpty { _ = await channel.send([records]) }
+                    return
+                }
+                try outcome.get()
+                if !records.isEmpty, !(await channel.send([records])) { return }
+            }
+        }
+    }
+
+    deinit {
+        driver?.cancel()
+        channel.finish(CancellationError())
+    }
 }

@@ -1,0 +1,249 @@
+/// The parts of JSON objects a reader needs, as a tree of field names: a parser given a selection builds only
+/// those fields and skips the rest of each object without building it.
+///
+/// A pipeline whose steps read `active`, `price` and `address.city` needs nothing else of a 30-field record;
+/// parsing with `JSONFieldSelection(paths: [["active"], ["price"], ["address", "city"]])` builds a three-field
+/// record (with `address` holding only `city`), which is several times faster than building all of it.
+///
+/// Skipped values are checked for structure (balanced brackets, closed strings, no control characters in
+/// strings, bounded depth) but not decoded, so a malformed number or escape in a field nobody reads does not
+/// fail the record.
+public struct JSONFieldSelection: Sendable, Hashable {
+    /// A selected field: its name's UTF-8 and what to keep inside it (`nil`: all of it).
+    struct Field: Sendable, Hashable {
+        let name: String
+        let utf8: [UInt8]
+        let fingerprint: UInt64
+        let inner: JSONFieldSelection?
+    }
+
+    let fields: [Field]
+    /// Each field name's length and first byte, to rule out most keys without touching `fields`.
+    let lengths: [Int]
+    let firstBytes: [UInt8]
+
+    /// A selection keeping the values at `paths` whole; a path that is a prefix of another keeps the longer
+    /// one's whole parent. An empty path selects everything, which is `nil`.
+    public init?(paths: [[String]]) {
+        guard !paths.contains(where: \.isEmpty) else { return nil }
+        var grouped: [(String, [[String]])] = []
+        for path in paths {
+            let rest = Array(path.dropFirst())
+            if let index = grouped.firstIndex(where: { $0.0 == path[0] }) {
+                grouped[index].1.append(rest)
+            } else {
+                grouped.append((path[0], [rest]))
+            }
+        }
+        fields = grouped.map { name, rests in
+            Field(
+                name: name, utf8: Array(name.utf8), fingerprint: JSONObject.fingerprint(of: name),
+                inner: JSONFieldSelection(paths: rests))
+        }
+        lengths = fields.map(\.utf8.count)
+        firstBytes = fields.map { $0.utf8.first ?? 0 }
+    }
+
+    /// The index of the selected field named by the raw (escape-free) key bytes.
+    @inline(__always)
+    func field(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = key.first else { return fields.firstIndex { $0.utf8.isEmpty } }
+        for index in 0..<lengths.count where lengths[index] == key.count && firstBytes[index] == first {
+            let equal = fields[index].utf8.withUnsafeBufferPointer {
+                memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0
+            }
+            if equal { return index }
+        }
+        return nil
+    }
+
+    func field(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
+}
+
+@inline(__always)
+private func memcmp(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+    var i = 0
+    while i < count {
+        if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        i += 1
+    }
+    return 0
+}
+
+extension JSONValue {
+    /// Parses one JSON text keeping only the object fields `selection` names (see ``JSONFieldSelection``);
+    /// values that are not objects where the selection expects one are kept whole.
+    /// - Throws: as ``init(parsing:options:)-(UnsafeRawBufferPointer,_)``.
+    public init(
+        parsing bytes: UnsafeRawBufferPointer, selecting selection: JSONFieldSelection,
+        options: JSONParsingOptions = .default
+    ) throws(PipeError) {
+        guard bytes.count <= options.maxBytes else {
+            throw PipeError(
+                .limitExceeded, "JSON input of \(bytes.count) bytes exceeds the limit of \(options.maxBytes)")
+        }
+        var parser = JSONParser(bytes, maxDepth: options.maxDepth)
+        parser.skipWhitespace()
+        let value = try parser.parseSelected(selection)
+        parser.skipWhitespace()
+        if parser.pos != parser.end { throw parser.error("unexpected data after the JSON value") }
+        self = value
+    }
+}
+
+extension JSONParser {
+    /// A value, keeping only the selected fields if it is an object.
+    mutating func parseSelected(_ selection: JSONFieldSelection) throws(PipeError) -> JSONValue {
+        guard pos < end, base[pos] == UInt8(ascii: "{") else { return try parseValue() }
+        try enter()
+        pos += 1
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(selection.fields.count)
+        skipWhitespace()
+        if pos < end, base[pos] == UInt8(ascii: "}") {
+            pos += 1
+            depth -= 1
+            return .object(JSONObject())
+        }
+        while true {
+            skipWhitespace()
+            guard pos < end, base[pos] == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
+            let keyStart = pos + 1
+            let field: Int?
+            if let keyEnd = try skipSimpleString() {
+                field = selection.field(UnsafeBufferPointer(start: base + keyStart, count: keyEnd - keyStart))
+            } else {
+                pos = keyStart - 1
+                field = selection.field(named: try parseString())
+            }
+            skipWhitespace()
+            guard pos < end, base[pos] == UInt8(ascii: ":") else { throw error("expected ':' after object key") }
+            pos += 1
+            skipWhitespace()
+            if let field {
+                let value: JSONValue
+                if let inner = selection.fields[field].inner {
+                    value = try parseSelected(inner)
+                } else {
+                    value = try parseValue()
+                }
+                let name = selection.fields[field].name
+                if let index = members.firstIndex(where: { $0.key == name }) {
+                    members[index].value = value  // a duplicate key: the last one wins
+                } else {
+                    members.append(
+                        JSONObject.Member(key: name, value: value, fingerprint: selection.fields[field].fingerprint))
+                }
+            } else {
+                try skipValue()
+            }
+            skipWhitespace()
+            guard pos < end else { throw error("unterminated object") }
+            let c = base[pos]
+            pos += 1
+            if c == UInt8(ascii: ",") { continue }
+            if c == UInt8(ascii: "}") { break }
+            throw error("expected ',' or '}' in object", at: pos - 1)
+        }
+        depth -= 1
+        return .object(JSONObject(uniqueMembers: members))
+    }
+
+    /// Moves past a string without escapes and returns the offset of its closing quote; `nil` (with `pos`
+    /// unspecified) for a string with escapes.
+    @inline(__always)
+    mutating func skipSimpleString() throws(PipeError) -> Int? {
+        let open = pos
+        pos += 1
+        while pos < end {
+            let c = base[pos]
+            if c == UInt8(ascii: "\"") {
+                pos += 1
+                return pos - 1
+            }
+            if c == UInt8(ascii: "\\") { return nil }
+            if c < 0x20 { throw error("unescaped control character in string") }
+            pos += 1
+        }
+        throw error("unterminated string", at: open)
+    }
+
+    /// Moves past one value, checking its structure but building nothing.
+    mutating func skipValue() throws(PipeError) {
+        guard pos < end else { throw error("unexpected end of input") }
+        switch base[pos] {
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "{"), UInt8(ascii: "["): try skipContainer()
+        case UInt8(ascii: "t"): try expectWord("true")
+        case UInt8(ascii: "f"): try expectWord("false")
+        case UInt8(ascii: "n"): try expectWord("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = pos
+            while pos < end {
+                let c = base[pos]
+                guard
+                    (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-")
+                        || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: "e")
+                        || c == UInt8(ascii: "E")
+                else { break }
+                pos += 1
+            }
+            if pos == start + 1 && base[start] == UInt8(ascii: "-") { throw error("invalid number", at: start) }
+        default: throw error("unexpected character '\(printable(base[pos]))'")
+        }
+    }
+
+    mutating func skipString() throws(PipeError) {
+        let open = pos
+        pos += 1
+        while pos < end {
+            let c = base[pos]
+            if c == UInt8(ascii: "\"") {
+                pos += 1
+                return
+            }
+            if c == UInt8(ascii: "\\") {
+                pos += 2
+                continue
+            }
+            if c < 0x20 { throw error("unescaped control character in string") }
+            pos += 1
+        }
+        throw error("unterminated string", at: open)
+    }
+
+    /// Skips an array or object by matching brackets (strings skipped whole), within the depth limit.
+    mutating func skipContainer() throws(PipeError) {
+        let open = pos
+        let outer = depth
+        var stack: UInt64 = 0  // one bit per open level (1 = object), for the first 64 levels
+        while pos < end {
+            let c = base[pos]
+            switch c {
+            case UInt8(ascii: "\""):
+                try skipString()
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                try enter()
+                let level = depth - outer - 1
+                if level < 64 {
+                    if c == UInt8(ascii: "{") { stack |= 1 << level } else { stack &= ~(1 << level) }
+                }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                let level = depth - outer - 1
+                if level < 64, (stack >> level) & 1 == 1 ? c != UInt8(ascii: "}") : c != UInt8(ascii: "]") {
+                    throw error("mismatched '\(printable(c))'")
+                }
+                depth -= 1
+                if depth == outer {
+                    pos += 1
+                    return
+                }
+            default:
+                break
+            }
+            pos += 1
+        }
+        throw error("unterminated \(base[open] == UInt8(ascii: "{") ? "object" : "array")", at: open)
+    }
+}
