@@ -46,12 +46,12 @@ struct PipelineJobsTests {
         }
     }
 
-    @Test("a failing job is retried from its input, then ends as failed with the error")
+    @Test("a failing job is retried from its input, then ends as a dead letter with the error")
     func retriesThenFails() async throws {
         try await withRunner { jobs in
             let job = try await jobs.submit(Self.double, input: [["n": 1], ["n": "x"]])
             let result = try await jobs.result(job.id)
-            #expect(result.job.state == .failed)
+            #expect(result.job.state == .deadLettered)
             #expect(result.job.attempts == 3)
             #expect(result.error?.code == .pipelineStageFailed)
             #expect(result.steps.first?.failed == 1)

@@ -1,7 +1,13 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// The job queue port: durable jobs, claimed by workers under a lease, with at-least-once delivery.
 ///
 /// Designed to be implemented in-process, on SQLite, PostgreSQL (`SKIP LOCKED`) and RabbitMQ by later modules, with
-/// one contract test suite run against each; no implementation ships yet. Every state change follows ``JobState/canTransition(to:)`` (implementations use ``Job/transition(to:at:)``).
+/// one contract test suite run against each (`InMemoryJobQueue` and `SQLiteJobQueue` in PipePipeline implement it). Every state change follows ``JobState/canTransition(to:)`` (implementations use ``Job/transition(to:at:)``).
 ///
 /// Because a job can run more than once (a worker may crash after doing the work but before completing it), the
 /// work a job does must be safe to repeat.
@@ -22,7 +28,14 @@
 /// ```
 public protocol JobQueue: Sendable {
     /// Adds a job for `pipeline` in state ``JobState/queued`` and returns it.
-    func enqueue(pipeline: PipelineID, payload: JSONValue) async throws(PipeError) -> Job
+    ///
+    /// With an `idempotencyKey`, a second enqueue with the same key (from any process sharing the queue) adds
+    /// nothing and returns the job the first one made, in whatever state it is now: a client that retries a
+    /// submission after a timeout cannot start the work twice. Keys are at most 256 bytes.
+    ///
+    /// - Throws: ``PipeError/Code/invalidArgument`` for an empty or over-long key; ``PipeError/Code/limitExceeded``
+    ///   when the queue is full.
+    func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?) async throws(PipeError) -> Job
 
     /// Returns a job's current record.
     ///
@@ -66,4 +79,58 @@ public protocol JobQueue: Sendable {
     ///
     /// - Throws: ``PipeError/Code/jobNotFound``; ``PipeError/Code/conflict`` when the job has already finished.
     func cancel(_ id: JobID) async throws(PipeError) -> Job
+
+    /// Jobs that failed for good and were filed as dead letters (``JobState/deadLettered``), oldest first.
+    func deadLetters(limit: Int) async throws(PipeError) -> [Job]
+
+    /// Runs a dead-lettered job again: enqueues a new job with the same pipeline and payload, and returns it.
+    ///
+    /// - Throws: ``PipeError/Code/jobNotFound``; ``PipeError/Code/conflict`` when the job is not dead-lettered.
+    func replay(_ id: JobID) async throws(PipeError) -> Job
+
+    /// How many jobs wait, run and retry, and how long the oldest ready job has waited: the numbers to watch a
+    /// queue by.
+    func stats() async throws(PipeError) -> JobQueueStats
+}
+
+extension JobQueue {
+    /// Adds a job without an idempotency key.
+    public func enqueue(pipeline: PipelineID, payload: JSONValue) async throws(PipeError) -> Job {
+        try await enqueue(pipeline: pipeline, payload: payload, idempotencyKey: nil)
+    }
+}
+
+/// A snapshot of a job queue's load, from ``JobQueue/stats()``.
+public struct JobQueueStats: Sendable, Hashable, Codable {
+    /// Jobs waiting for their first run.
+    public var queued: Int
+    /// Jobs waiting out a retry backoff.
+    public var retrying: Int
+    /// Jobs a worker holds a lease on.
+    public var running: Int
+    /// Jobs filed as dead letters.
+    public var deadLettered: Int
+    /// When the longest-waiting claimable job became ready (`nil` when none is ready).
+    public var oldestReadyAt: Date?
+
+    /// Makes a snapshot.
+    public init(queued: Int, retrying: Int, running: Int, deadLettered: Int, oldestReadyAt: Date?) {
+        self.queued = queued
+        self.retrying = retrying
+        self.running = running
+        self.deadLettered = deadLettered
+        self.oldestReadyAt = oldestReadyAt
+    }
+}
+
+extension Job {
+    /// Checks an idempotency key for ``JobQueue/enqueue(pipeline:payload:idempotencyKey:)``: non-empty, at most
+    /// 256 bytes.
+    /// - Throws: ``PipeError/Code/invalidArgument``.
+    public static func validate(idempotencyKey key: String?) throws(PipeError) {
+        guard let key else { return }
+        guard !key.isEmpty, key.utf8.count <= 256 else {
+            throw PipeError(.invalidArgument, "an idempotency key must be 1 to 256 bytes")
+        }
+    }
 }

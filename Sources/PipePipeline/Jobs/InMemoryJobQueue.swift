@@ -16,6 +16,9 @@ public actor InMemoryJobQueue: JobQueue {
     }
 
     private var entries: [JobID: Entry] = [:]
+    private var keys: [String: JobID] = [:]
+    /// Dead-lettered jobs, oldest first.
+    private var deadLettered: [JobID] = []
     /// Queued and retrying jobs, oldest first: the only ones `claim` looks at.
     private var pending: [JobID] = []
     /// Running jobs: the only ones whose leases can lapse.
@@ -32,7 +35,11 @@ public actor InMemoryJobQueue: JobQueue {
         self.now = now
     }
 
-    public func enqueue(pipeline: PipelineID, payload: JSONValue) throws(PipeError) -> Job {
+    public func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?) throws(PipeError) -> Job {
+        try Job.validate(idempotencyKey: idempotencyKey)
+        if let idempotencyKey, let existing = keys[idempotencyKey], let entry = entries[existing] {
+            return entry.job
+        }
         guard entries.count < maxJobs else {
             throw PipeError(.limitExceeded, "the queue holds \(maxJobs) jobs already")
         }
@@ -40,6 +47,7 @@ public actor InMemoryJobQueue: JobQueue {
         let job = Job(pipeline: pipeline, createdAt: date)
         entries[job.id] = Entry(job: job, payload: payload, lease: nil, readyAt: date)
         pending.append(job.id)
+        if let idempotencyKey { keys[idempotencyKey] = job.id }
         return job
     }
 
@@ -95,7 +103,10 @@ public actor InMemoryJobQueue: JobQueue {
             entry.readyAt = date.addingTimeInterval(max(0, retryAfter.seconds))
             pending.append(lease.job.id)
         } else {
+            // Failed for good: filed as a dead letter, its payload kept for `replay`.
             try entry.job.transition(to: .failed, at: date)
+            try entry.job.transition(to: .deadLettered, at: date)
+            deadLettered.append(lease.job.id)
         }
         entry.lease = nil
         entries[lease.job.id] = entry
@@ -111,6 +122,34 @@ public actor InMemoryJobQueue: JobQueue {
         running.remove(id)
         pending.removeAll { $0 == id }
         return entry.job
+    }
+
+    public func deadLetters(limit: Int) -> [Job] {
+        deadLettered.prefix(max(0, limit)).compactMap { entries[$0]?.job }
+    }
+
+    public func replay(_ id: JobID) throws(PipeError) -> Job {
+        guard let entry = entries[id] else { throw PipeError(.jobNotFound, "no job \(id)") }
+        guard entry.job.state == .deadLettered else {
+            throw PipeError(.conflict, "job \(id) is \(entry.job.state.rawValue), not dead-lettered")
+        }
+        return try enqueue(pipeline: entry.job.pipeline, payload: entry.payload, idempotencyKey: nil)
+    }
+
+    public func stats() -> JobQueueStats {
+        let date = now()
+        expireLeases(at: date)
+        var stats = JobQueueStats(
+            queued: 0, retrying: 0, running: running.count, deadLettered: deadLettered.count,
+            oldestReadyAt: nil)
+        for id in pending {
+            guard let entry = entries[id] else { continue }
+            if entry.job.state == .queued { stats.queued += 1 } else { stats.retrying += 1 }
+            if entry.readyAt <= date, stats.oldestReadyAt.map({ entry.readyAt < $0 }) ?? true {
+                stats.oldestReadyAt = entry.readyAt
+            }
+        }
+        return stats
     }
 
     /// The entry behind `lease`, if the lease is still the job's current, unexpired claim.

@@ -16,6 +16,8 @@ public struct PipelineJobResult: Sendable {
     public let records: [JSONValue]
     /// Per-step counts of the last attempt.
     public let steps: [PipelineRunReport.StepCounts]
+    /// Records the last attempt's steps set aside (`onError: deadLetter`).
+    public let deadLetters: [DeadLetter]
     /// Why the job failed or was cancelled, if it did not succeed.
     public let error: PipeError?
 }

@@ -1,11 +1,13 @@
 import Foundation
+import Logging
+import Metrics
 import PipeCore
 
 /// Runs pipeline definitions as jobs: submitted to a `JobQueue`, claimed by workers in
 /// this process, retried with backoff, observable as events, and collected as results.
 ///
 /// ```swift
-/// let jobs = PipelineJobs(queue: InMemoryJobQueue(), concurrency: 2)
+/// let jobs = PipelineJobs(queue: try SQLiteJobQueue(path: "jobs.sqlite"), concurrency: 2)
 /// let worker = Task { await jobs.run() }
 /// let job = try await jobs.submit(definition, input: records)
 /// for await event in await jobs.events(job.id) { print(event) }
@@ -19,6 +21,9 @@ public actor PipelineJobs {
     let leaseDuration: Duration
     let maxOutputRecords: Int
     let idleWait: Duration
+    let environment: PipelineEnvironment
+    let metrics: JobMetrics
+    private var lastStats = ContinuousClock.now - .seconds(60)
 
     private var results: [JobID: PipelineJobResult] = [:]
     private var waiters: [JobID: [CheckedContinuation<PipelineJobResult, Never>]] = [:]
@@ -34,11 +39,14 @@ public actor PipelineJobs {
     ///   - leaseDuration: how long a claim lasts; a running job renews it every third of that.
     ///   - maxOutputRecords: the most records one job may put out (they are kept in memory).
     ///   - idleWait: how long a worker sleeps when no job is ready before it asks the queue again.
+    ///   - environment: the files, storage, custom transforms and logger jobs' definitions may use.
     public init(
         queue: any JobQueue, concurrency: Int = 2, retry: RetryPolicy = .exponential(attempts: 3),
         leaseDuration: Duration = .seconds(30), maxOutputRecords: Int = 1_000_000,
-        idleWait: Duration = .milliseconds(20)
+        idleWait: Duration = .milliseconds(20), environment: PipelineEnvironment = PipelineEnvironment()
     ) {
+        self.environment = environment
+        self.metrics = JobMetrics()
         self.queue = queue
         self.concurrency = max(1, concurrency)
         self.retry = retry
@@ -48,13 +56,34 @@ public actor PipelineJobs {
     }
 
     /// Checks `definition` and queues it as a job, with `input` as its records (for a `caller`
-    /// source) or the definition's own inline records.
-    /// - Throws: `invalid_pipeline` for a definition that does not check out.
-    public func submit(_ definition: PipelineDefinition, input: [JSONValue]? = nil) async throws(PipeError) -> Job {
-        _ = try definition.compile()  // refuse bad definitions before they reach the queue
+    /// source) or the definition's own source.
+    ///
+    /// With an `idempotencyKey`, submitting again with the same key returns the first job instead of
+    /// queueing another (see ``JobQueue/enqueue(pipeline:payload:idempotencyKey:)``).
+    /// - Throws: `invalid_pipeline` for a definition that does not check out or that has a `caller` sink
+    ///   (a job has no caller to hand records to).
+    public func submit(_ definition: PipelineDefinition, input: [JSONValue]? = nil, idempotencyKey: String? = nil)
+        async throws(PipeError) -> Job
+    {
+        try await Self.submit(
+            definition, input: input, idempotencyKey: idempotencyKey, to: queue,
+            transforms: environment.transforms)
+    }
+
+    /// Checks `definition` and queues it on `queue` without a runner in this process (a worker elsewhere
+    /// runs it); see ``submit(_:input:idempotencyKey:)``.
+    public static func submit(
+        _ definition: PipelineDefinition, input: [JSONValue]? = nil, idempotencyKey: String? = nil,
+        to queue: any JobQueue, transforms: PipelineTransforms = PipelineTransforms()
+    ) async throws(PipeError) -> Job {
+        _ = try definition.compile(transforms: transforms)  // refuse bad definitions before they reach the queue
+        if definition.sink == .caller {
+            throw PipeError(.invalidPipeline, "sink: a job cannot have a caller sink", details: ["field": "sink"])
+        }
         var payload: JSONObject = ["definition": definition.json]
         if let input { payload["input"] = .array(input) }
-        return try await queue.enqueue(pipeline: PipelineID(definition.name.rawValue), payload: .object(payload))
+        return try await queue.enqueue(
+            pipeline: PipelineID(definition.name.rawValue), payload: .object(payload), idempotencyKey: idempotencyKey)
     }
 
     /// The job's events: its current state first, then changes and progress until it finishes.
@@ -89,7 +118,8 @@ public actor PipelineJobs {
         if results[id] == nil {
             settle(
                 PipelineJobResult(
-                    job: job, records: [], steps: [], error: PipeError(.cancelled, "the job was cancelled")))
+                    job: job, records: [], steps: [], deadLetters: [],
+                    error: PipeError(.cancelled, "the job was cancelled")))
         }
         return job
     }
@@ -99,6 +129,7 @@ public actor PipelineJobs {
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             while !draining {
+                await recordQueueStats()
                 if running >= concurrency {
                     _ = await group.next()
                     continue
@@ -125,11 +156,24 @@ public actor PipelineJobs {
         draining = true
     }
 
+    /// Updates the queue gauges about once a second.
+    private func recordQueueStats() async {
+        guard ContinuousClock.now - lastStats >= .seconds(1) else { return }
+        lastStats = ContinuousClock.now
+        guard let stats = try? await queue.stats() else { return }
+        metrics.record(stats, now: Date())
+    }
+
     // MARK: Running one job
 
     private func execute(_ lease: JobLease) async {
         defer { running -= 1 }
         let id = lease.job.id
+        var logger = environment.logger
+        logger[metadataKey: "job"] = "\(id)"
+        logger[metadataKey: "pipeline"] = "\(lease.job.pipeline)"
+        logger.info("job started", metadata: ["attempt": "\(lease.job.attempts)"])
+        let started = ContinuousClock.now
         publish(id, .state(.running))
         let heartbeat = Task { [queue, leaseDuration] in
             var current = lease
@@ -144,65 +188,83 @@ public actor PipelineJobs {
         }
         let outcome = await attempt(lease)
         heartbeat.cancel()
+        let pipeline = lease.job.pipeline.rawValue
+        metrics.duration(pipeline: pipeline, ContinuousClock.now - started)
         switch outcome {
         case .success(let (records, report)):
             guard let job = try? await queue.complete(lease) else { return settleFromQueue(id) }
+            metrics.outcome(pipeline: pipeline, "succeeded")
+            logger.info("job succeeded", metadata: ["read": "\(report.read)", "written": "\(report.written)"])
             publish(id, .state(job.state))
-            settle(PipelineJobResult(job: job, records: records, steps: report.steps, error: nil))
+            settle(
+                PipelineJobResult(
+                    job: job, records: records, steps: report.steps, deadLetters: report.deadLetters, error: nil))
         case .failure(let failure):
             let error = failure.error
             let report = failure.report
-            let retryable = lease.job.attempts < retry.attempts && error.code != .invalidPipeline
+            let retryable =
+                lease.job.attempts < retry.attempts && error.code != .invalidPipeline && error.code != .cancelled
             let retryAfter = retryable ? retry.delay(before: lease.job.attempts + 1) : nil
             guard let job = try? await queue.fail(lease, error: error.description, retryAfter: retryAfter) else {
                 return settleFromQueue(id)
             }
+            metrics.outcome(pipeline: pipeline, retryable ? "retried" : "failed")
+            logger.warning(
+                retryable ? "job failed; it will be retried" : "job failed",
+                metadata: ["error": "\(error)", "state": "\(job.state.rawValue)"])
             publish(id, .state(job.state))
-            if job.state == .failed {
-                settle(PipelineJobResult(job: job, records: [], steps: report?.steps ?? [], error: error))
+            if job.state == .failed || job.state == .deadLettered {
+                settle(
+                    PipelineJobResult(
+                        job: job, records: [], steps: report?.steps ?? [], deadLetters: report?.deadLetters ?? [],
+                        error: error))
             }
         }
     }
 
     private func attempt(_ lease: JobLease) async -> Result<([JSONValue], PipelineRunReport), FailedRun> {
         let compiled: CompiledPipeline
-        let input: [JSONValue]
+        let source: AnyRecords
+        let output: RecordOutput
         do {
             let definition = try PipelineDefinition.decode(lease.payload["definition"] ?? .null)
-            compiled = try definition.compile()
+            compiled = try definition.compile(transforms: environment.transforms)
+            var input: AnyRecords?
             if case .array(let records)? = lease.payload["input"] {
-                input = records
-            } else if case .inline(let records) = definition.source {
-                input = records
-            } else {
-                input = []
+                input = AnyRecords(InlineRecords(records: records))
+            } else if definition.source == .caller {
+                input = AnyRecords(InlineRecords(records: []))
             }
+            source = try compiled.openSource(input, environment: environment)
+            var limits = definition.limits
+            limits.maxCollectedRecords = min(limits.maxCollectedRecords, maxOutputRecords)
+            output = try RecordOutput(definition.sink, environment: environment, caller: nil, limits: limits)
         } catch {
             return .failure(FailedRun(error: error, report: nil))
         }
-        let (pipeline, report) = compiled.run(InlineRecords(records: input))
-        var output: [JSONValue] = []
+        let (pipeline, report) = compiled.run(source)
         let id = lease.job.id
+        var written = 0
         do {
             for try await record in pipeline {
-                guard output.count < maxOutputRecords else {
-                    throw PipeError(.limitExceeded, "the job put out more than \(maxOutputRecords) records")
-                }
-                output.append(record)
-                if output.count % 1_000 == 0 {
-                    publish(id, .progress(read: report.steps.first?.received ?? 0, written: output.count))
+                try await output.write(record)
+                written += 1
+                if written % 1_000 == 0 {
+                    publish(id, .progress(read: report.read, written: written))
                     // A job cancelled meanwhile stops here.
                     if (try? await queue.job(id))?.state == .cancelled {
                         throw PipeError(.cancelled, "the job was cancelled")
                     }
                 }
             }
+            try await output.commit()
+            try await compiled.writeDeadLetters(report.deadLetters, environment: environment)
         } catch {
-            let pipeError = (error as? PipeError) ?? PipeError(.internalError, "\(error)")
-            return .failure(FailedRun(error: pipeError, report: report))
+            output.abandon()
+            return .failure(FailedRun(error: Pipeline<AnyRecords>.pipeError(error), report: report))
         }
-        publish(id, .progress(read: report.steps.first?.received ?? input.count, written: output.count))
-        return .success((output, report))
+        publish(id, .progress(read: report.read, written: written))
+        return .success((output.collected, report))
     }
 
     struct FailedRun: Error {
@@ -231,7 +293,8 @@ public actor PipelineJobs {
             if job.state == .cancelled && results[id] == nil {
                 settle(
                     PipelineJobResult(
-                        job: job, records: [], steps: [], error: PipeError(.cancelled, "the job was cancelled")))
+                        job: job, records: [], steps: [], deadLetters: [],
+                        error: PipeError(.cancelled, "the job was cancelled")))
             }
         }
     }

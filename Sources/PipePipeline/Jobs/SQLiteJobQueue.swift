@@ -1,0 +1,341 @@
+import Foundation
+import GRDB
+import PipeCore
+
+/// The durable embedded `JobQueue`: jobs live in a SQLite database (through GRDB), so they survive the
+/// process, and several processes can share one file as workers.
+///
+/// Every operation is one `IMMEDIATE` transaction, so two workers never claim the same job; the database runs
+/// in WAL mode with `synchronous = FULL`, so a job the queue acknowledged is on disk. A worker that dies holding
+/// a lease simply stops renewing it: once the lease lapses the job counts as a failed run (state `retrying`,
+/// its attempt counted) and the next `claim` from any process takes it — at-least-once delivery.
+///
+/// ```swift
+/// let queue = try SQLiteJobQueue(path: ".pipe/jobs.sqlite")
+/// let job = try await queue.enqueue(pipeline: pipeline, payload: payload, idempotencyKey: "import-2026-11-29")
+/// ```
+public final class SQLiteJobQueue: JobQueue {
+    private let database: DatabaseQueue
+    private let now: @Sendable () -> Date
+    private let maxJobs: Int
+
+    /// Opens (creating if needed) the queue in the SQLite file at `path`.
+    /// - Parameters:
+    ///   - maxJobs: the most jobs held at once (finished ones included); more fail with `limit_exceeded`.
+    ///   - now: the clock, injectable so tests can move time.
+    /// - Throws: `unavailable` when the file cannot be opened or migrated.
+    public init(path: String, maxJobs: Int = 10_000_000, now: @escaping @Sendable () -> Date = { Date() })
+        throws(PipeError)
+    {
+        self.now = now
+        self.maxJobs = maxJobs
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(30)
+        configuration.label = "pipe.jobs"
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw PipeError(.unavailable, "cannot open the job queue at \(path): \(error)", details: ["path": path])
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("pipe_jobs_v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pipe_jobs (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        pipeline TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        ready_at REAL NOT NULL,
+                        error TEXT,
+                        payload BLOB NOT NULL,
+                        lease_token TEXT,
+                        lease_expires_at REAL,
+                        idempotency_key TEXT UNIQUE
+                    );
+                    CREATE INDEX pipe_jobs_ready ON pipe_jobs (ready_at, seq) WHERE state IN ('queued', 'retrying');
+                    CREATE INDEX pipe_jobs_leases ON pipe_jobs (lease_expires_at) WHERE state = 'running';
+                    CREATE INDEX pipe_jobs_dead ON pipe_jobs (seq) WHERE state = 'deadLettered';
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: JobQueue
+
+    public func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?) async throws(PipeError)
+        -> Job
+    {
+        try Job.validate(idempotencyKey: idempotencyKey)
+        let date = now()
+        let maxJobs = self.maxJobs
+        let bytes = payload.serialized()
+        return try await write { db throws in
+            if let idempotencyKey,
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM pipe_jobs WHERE idempotency_key = ?", arguments: [idempotencyKey])
+            {
+                return try Self.job(from: row)
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipe_jobs") ?? 0
+            guard count < maxJobs else { throw PipeError(.limitExceeded, "the queue holds \(maxJobs) jobs already") }
+            let job = Job(pipeline: pipeline, createdAt: date)
+            try db.execute(
+                sql: """
+                    INSERT INTO pipe_jobs (id, pipeline, state, attempts, created_at, updated_at, ready_at, payload,
+                                           idempotency_key)
+                    VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    job.id.rawValue, pipeline.rawValue, job.state.rawValue, date.timeIntervalSince1970,
+                    date.timeIntervalSince1970, date.timeIntervalSince1970, Data(bytes), idempotencyKey,
+                ])
+            return job
+        }
+    }
+
+    public func job(_ id: JobID) async throws(PipeError) -> Job {
+        try await read { db throws in try Self.job(from: try Self.row(db, id)) }
+    }
+
+    public func claim(leaseDuration: Duration) async throws(PipeError) -> JobLease? {
+        guard leaseDuration > .zero else { throw PipeError(.invalidArgument, "a lease must last longer than zero") }
+        let date = now()
+        return try await write { db throws in
+            try Self.expireLeases(db, at: date)
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM pipe_jobs WHERE state IN ('queued', 'retrying') AND ready_at <= ?
+                        ORDER BY ready_at, seq LIMIT 1
+                        """, arguments: [date.timeIntervalSince1970])
+            else { return nil }
+            var job = try Self.job(from: row)
+            try job.transition(to: .running, at: date)
+            let token = UUID().uuidString
+            let expiresAt = date.addingTimeInterval(leaseDuration.seconds)
+            try db.execute(
+                sql: """
+                    UPDATE pipe_jobs SET state = ?, attempts = ?, updated_at = ?, lease_token = ?, lease_expires_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    job.state.rawValue, job.attempts, date.timeIntervalSince1970, token,
+                    expiresAt.timeIntervalSince1970,
+                    job.id.rawValue,
+                ])
+            return JobLease(job: job, payload: try Self.payload(from: row), token: token, expiresAt: expiresAt)
+        }
+    }
+
+    public func renew(_ lease: JobLease, leaseDuration: Duration) async throws(PipeError) -> JobLease {
+        guard leaseDuration > .zero else { throw PipeError(.invalidArgument, "a lease must last longer than zero") }
+        let date = now()
+        return try await write { db throws in
+            let (job, _) = try Self.held(db, lease, at: date)
+            let expiresAt = date.addingTimeInterval(leaseDuration.seconds)
+            try db.execute(
+                sql: "UPDATE pipe_jobs SET lease_expires_at = ? WHERE id = ?",
+                arguments: [expiresAt.timeIntervalSince1970, job.id.rawValue])
+            return JobLease(job: job, payload: lease.payload, token: lease.token, expiresAt: expiresAt)
+        }
+    }
+
+    public func complete(_ lease: JobLease) async throws(PipeError) -> Job {
+        let date = now()
+        return try await write { db throws in
+            var (job, _) = try Self.held(db, lease, at: date)
+            try job.transition(to: .succeeded, at: date)
+            try Self.store(db, job, readyAt: nil)
+            return job
+        }
+    }
+
+    public func fail(_ lease: JobLease, error: String, retryAfter: Duration?) async throws(PipeError) -> Job {
+        let date = now()
+        return try await write { db throws in
+            var (job, _) = try Self.held(db, lease, at: date)
+            job.error = error
+            if let retryAfter {
+                try job.transition(to: .retrying, at: date)
+                try Self.store(db, job, readyAt: date.addingTimeInterval(max(0, retryAfter.seconds)))
+            } else {
+                // Failed for good: filed as a dead letter, its payload kept for `replay`.
+                try job.transition(to: .failed, at: date)
+                try job.transition(to: .deadLettered, at: date)
+                try Self.store(db, job, readyAt: nil)
+            }
+            return job
+        }
+    }
+
+    public func cancel(_ id: JobID) async throws(PipeError) -> Job {
+        let date = now()
+        return try await write { db throws in
+            var job = try Self.job(from: try Self.row(db, id))
+            try job.transition(to: .cancelled, at: date)
+            try Self.store(db, job, readyAt: nil)
+            return job
+        }
+    }
+
+    public func deadLetters(limit: Int) async throws(PipeError) -> [Job] {
+        try await read { db throws in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM pipe_jobs WHERE state = 'deadLettered' ORDER BY seq LIMIT ?",
+                arguments: [max(0, limit)]
+            ).map { row throws in try Self.job(from: row) }
+        }
+    }
+
+    public func replay(_ id: JobID) async throws(PipeError) -> Job {
+        let date = now()
+        return try await write { db throws in
+            let row = try Self.row(db, id)
+            let old = try Self.job(from: row)
+            guard old.state == .deadLettered else {
+                throw PipeError(.conflict, "job \(id) is \(old.state.rawValue), not dead-lettered")
+            }
+            let job = Job(pipeline: old.pipeline, createdAt: date)
+            try db.execute(
+                sql: """
+                    INSERT INTO pipe_jobs (id, pipeline, state, attempts, created_at, updated_at, ready_at, payload)
+                    VALUES (?, ?, ?, 0, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    job.id.rawValue, job.pipeline.rawValue, job.state.rawValue, date.timeIntervalSince1970,
+                    date.timeIntervalSince1970, date.timeIntervalSince1970, row["payload"] as Data,
+                ])
+            return job
+        }
+    }
+
+    public func stats() async throws(PipeError) -> JobQueueStats {
+        let date = now()
+        return try await read { db throws in
+            var stats = JobQueueStats(queued: 0, retrying: 0, running: 0, deadLettered: 0, oldestReadyAt: nil)
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM pipe_jobs GROUP BY state") {
+                let count: Int = row["n"]
+                switch JobState(rawValue: row["state"]) {
+                case .queued: stats.queued = count
+                case .retrying: stats.retrying = count
+                case .running: stats.running = count
+                case .deadLettered: stats.deadLettered = count
+                default: break
+                }
+            }
+            let oldest = try Double.fetchOne(
+                db, sql: "SELECT MIN(ready_at) FROM pipe_jobs WHERE state IN ('queued', 'retrying') AND ready_at <= ?",
+                arguments: [date.timeIntervalSince1970])
+            stats.oldestReadyAt = oldest.map { Date(timeIntervalSince1970: $0) }
+            return stats
+        }
+    }
+
+    // MARK: Rows
+
+    /// Running jobs whose lease lapsed count as a failed run: they retry at once.
+    static func expireLeases(_ db: Database, at date: Date) throws {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM pipe_jobs WHERE state = 'running' AND lease_expires_at <= ?",
+            arguments: [date.timeIntervalSince1970])
+        for row in rows {
+            var job = try job(from: row)
+            try job.transition(to: .retrying, at: date)
+            job.error = "the lease expired"
+            try store(db, job, readyAt: date)
+        }
+    }
+
+    /// The job behind `lease`, if the lease is still its current, unexpired claim.
+    static func held(_ db: Database, _ lease: JobLease, at date: Date) throws -> (Job, Row) {
+        try expireLeases(db, at: date)
+        let row = try row(db, lease.job.id)
+        let job = try job(from: row)
+        guard job.state == .running, row["lease_token"] as String? == lease.token else {
+            throw PipeError(
+                .conflict, "the lease on job \(lease.job.id) is no longer held", details: ["reason": "lease_lost"])
+        }
+        return (job, row)
+    }
+
+    /// Writes a job's state; leaving `running` drops its lease. `readyAt` is set for claimable states.
+    static func store(_ db: Database, _ job: Job, readyAt: Date?) throws {
+        let running = job.state == .running
+        try db.execute(
+            sql: """
+                UPDATE pipe_jobs SET state = ?, attempts = ?, updated_at = ?, error = ?,
+                    ready_at = COALESCE(?, ready_at),
+                    lease_token = CASE WHEN ? THEN lease_token END,
+                    lease_expires_at = CASE WHEN ? THEN lease_expires_at END
+                WHERE id = ?
+                """,
+            arguments: [
+                job.state.rawValue, job.attempts, job.updatedAt.timeIntervalSince1970, job.error,
+                readyAt?.timeIntervalSince1970, running, running, job.id.rawValue,
+            ])
+    }
+
+    static func row(_ db: Database, _ id: JobID) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pipe_jobs WHERE id = ?", arguments: [id.rawValue])
+        else {
+            throw PipeError(.jobNotFound, "no job \(id)")
+        }
+        return row
+    }
+
+    static func job(from row: Row) throws -> Job {
+        guard let state = JobState(rawValue: row["state"]) else {
+            throw PipeError(.internalError, "job \(row["id"] as String) has an unknown state")
+        }
+        return Job(
+            id: try JobID(row["id"] as String), pipeline: try PipelineID(row["pipeline"] as String), state: state,
+            attempts: row["attempts"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]), error: row["error"])
+    }
+
+    static func payload(from row: Row) throws -> JSONValue {
+        try JSONValue(parsing: [UInt8](row["payload"] as Data))
+    }
+
+    // MARK: Access
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
+        do {
+            return try await database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.pipeError(error)
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
+        do {
+            return try await database.read(body)
+        } catch {
+            throw Self.pipeError(error)
+        }
+    }
+
+    static func pipeError(_ error: any Error) -> PipeError {
+        if let error = error as? PipeError { return error }
+        if error is CancellationError { return PipeError(.cancelled, "the queue operation was cancelled") }
+        return PipeError(.unavailable, "the job queue failed: \(error)")
+    }
+}

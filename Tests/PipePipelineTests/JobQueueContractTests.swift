@@ -1,0 +1,223 @@
+import Foundation
+import PipeCore
+import PipePipeline
+import Testing
+
+/// A clock tests move by hand.
+final class ManualClock: @unchecked Sendable {
+    // @unchecked Sendable: `date` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var date = Date(timeIntervalSince1970: 1_800_000_000)
+    var now: Date { lock.withLock { date } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { date = date.addingTimeInterval(seconds) } }
+}
+
+/// A queue under test, with its SQLite file (if any) removed when the fixture goes.
+final class QueueFixture: Sendable {
+    let queue: any JobQueue
+    let path: String?
+
+    init(_ kind: String, clock: ManualClock = ManualClock(), maxJobs: Int = 1_000_000) throws {
+        if kind == "sqlite" {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "pipe-jobs-\(UUID().uuidString).sqlite"
+            ).path
+            self.path = path
+            queue = try SQLiteJobQueue(path: path, maxJobs: maxJobs, now: { clock.now })
+        } else {
+            path = nil
+            queue = InMemoryJobQueue(maxJobs: maxJobs, now: { clock.now })
+        }
+    }
+
+    deinit {
+        guard let path else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+/// The `JobQueue` contract, run against every embedded implementation.
+@Suite("Job queue contract")
+struct JobQueueContractTests {
+    let pipeline = PipelineID.random()
+    static let kinds = ["memory", "sqlite"]
+
+    func code(_ body: () async throws -> Void) async -> PipeError.Code? {
+        do {
+            try await body()
+            return nil
+        } catch {
+            return (error as? PipeError)?.code
+        }
+    }
+
+    @Test("jobs are claimed in order, leased, and completed", arguments: kinds)
+    func lifecycle(kind: String) async throws {
+        let fixture = try QueueFixture(kind)
+        let queue = fixture.queue
+        let first = try await queue.enqueue(pipeline: pipeline, payload: ["n": 1])
+        let second = try await queue.enqueue(pipeline: pipeline, payload: ["n": 2])
+        #expect(first.state == .queued)
+
+        let lease = try #require(try await queue.claim(leaseDuration: .seconds(30)))
+        #expect(lease.job.id == first.id && lease.job.state == .running && lease.job.attempts == 1)
+        #expect(lease.payload == ["n": 1])
+        let next = try #require(try await queue.claim(leaseDuration: .seconds(30)))
+        #expect(next.job.id == second.id)
+        #expect(try await queue.claim(leaseDuration: .seconds(30)) == nil)
+
+        let done = try await queue.complete(lease)
+        #expect(done.state == .succeeded)
+        #expect(await code { _ = try await queue.complete(lease) } == .conflict)
+        #expect(try await queue.job(first.id).state == .succeeded)
+    }
+
+    @Test("an expired lease makes the job claimable again, and the old holder loses it", arguments: kinds)
+    func leaseExpiry(kind: String) async throws {
+        let clock = ManualClock()
+        let fixture = try QueueFixture(kind, clock: clock)
+        let queue = fixture.queue
+        let job = try await queue.enqueue(pipeline: pipeline, payload: nil)
+        let crashed = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        clock.advance(5)
+        let renewed = try await queue.renew(crashed, leaseDuration: .seconds(10))
+        clock.advance(9)
+        #expect(try await queue.claim(leaseDuration: .seconds(10)) == nil)  // still held after renewal
+        clock.advance(2)
+        let retaken = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        #expect(retaken.job.id == job.id && retaken.job.attempts == 2)
+        #expect(await code { _ = try await queue.complete(renewed) } == .conflict)
+        #expect(try await queue.complete(retaken).state == .succeeded)
+    }
+
+    @Test("failures retry after their delay, or end as dead letters that can be replayed", arguments: kinds)
+    func failures(kind: String) async throws {
+        let clock = ManualClock()
+        let fixture = try QueueFixture(kind, clock: clock)
+        let queue = fixture.queue
+        _ = try await queue.enqueue(pipeline: pipeline, payload: nil)
+        let first = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        let retrying = try await queue.fail(first, error: "flaky", retryAfter: .seconds(60))
+        #expect(retrying.state == .retrying && retrying.error == "flaky")
+        #expect(try await queue.claim(leaseDuration: .seconds(10)) == nil)
+        clock.advance(61)
+        let second = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        #expect(second.job.attempts == 2)
+        let dead = try await queue.fail(second, error: "broken", retryAfter: nil)
+        #expect(dead.state == .deadLettered && dead.error == "broken")
+        #expect(try await queue.claim(leaseDuration: .seconds(10)) == nil)
+        #expect(try await queue.deadLetters(limit: 10).map(\.id) == [dead.id])
+        #expect(try await queue.stats().deadLettered == 1)
+
+        let replayed = try await queue.replay(dead.id)
+        #expect(replayed.id != dead.id && replayed.state == .queued && replayed.pipeline == dead.pipeline)
+        let again = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        #expect(again.job.id == replayed.id && again.payload == second.payload)
+        #expect(await code { _ = try await queue.replay(replayed.id) } == .conflict)
+    }
+
+    @Test("an idempotency key makes a second submission return the first job", arguments: kinds)
+    func idempotency(kind: String) async throws {
+        let fixture = try QueueFixture(kind)
+        let queue = fixture.queue
+        let first = try await queue.enqueue(pipeline: pipeline, payload: ["n": 1], idempotencyKey: "order-42")
+        let lease = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        let second = try await queue.enqueue(pipeline: pipeline, payload: ["n": 2], idempotencyKey: "order-42")
+        #expect(second.id == first.id && second.state == .running)
+        let other = try await queue.enqueue(pipeline: pipeline, payload: ["n": 3], idempotencyKey: "order-43")
+        #expect(other.id != first.id)
+        _ = try await queue.complete(lease)
+        #expect(
+            try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: "order-42").state == .succeeded)
+        #expect(
+            await code { _ = try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: "") }
+                == .invalidArgument)
+        let long = String(repeating: "k", count: 257)
+        #expect(
+            await code { _ = try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: long) }
+                == .invalidArgument)
+    }
+
+    @Test("stats count jobs by state and date the oldest ready one", arguments: kinds)
+    func stats(kind: String) async throws {
+        let clock = ManualClock()
+        let fixture = try QueueFixture(kind, clock: clock)
+        let queue = fixture.queue
+        let enqueuedAt = clock.now
+        for n in 0..<3 { _ = try await queue.enqueue(pipeline: pipeline, payload: .int(n)) }
+        clock.advance(5)
+        let lease = try #require(try await queue.claim(leaseDuration: .seconds(60)))
+        _ = try await queue.fail(lease, error: "later", retryAfter: .seconds(30))
+        let stats = try await queue.stats()
+        #expect(stats.queued == 2 && stats.retrying == 1 && stats.running == 0 && stats.deadLettered == 0)
+        #expect(stats.oldestReadyAt == enqueuedAt)
+    }
+
+    @Test("cancellation, unknown jobs, bad leases and the size limit", arguments: kinds)
+    func edges(kind: String) async throws {
+        let fixture = try QueueFixture(kind, maxJobs: 2)
+        let queue = fixture.queue
+        let a = try await queue.enqueue(pipeline: pipeline, payload: nil)
+        _ = try await queue.enqueue(pipeline: pipeline, payload: nil)
+        #expect(await code { _ = try await queue.enqueue(pipeline: pipeline, payload: nil) } == .limitExceeded)
+        #expect(try await queue.cancel(a.id).state == .cancelled)
+        #expect(await code { _ = try await queue.cancel(a.id) } == .conflict)
+        #expect(await code { _ = try await queue.job(JobID.random()) } == .jobNotFound)
+        #expect(await code { _ = try await queue.claim(leaseDuration: .zero) } == .invalidArgument)
+        let lease = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        #expect(lease.job.id != a.id)
+        _ = try await queue.cancel(lease.job.id)
+        #expect(await code { _ = try await queue.renew(lease, leaseDuration: .seconds(10)) } == .conflict)
+    }
+
+    @Test("many workers claim each job exactly once", arguments: kinds)
+    func concurrentClaims(kind: String) async throws {
+        let fixture = try QueueFixture(kind)
+        let queue = fixture.queue
+        for n in 0..<500 { _ = try await queue.enqueue(pipeline: pipeline, payload: .int(n)) }
+        let claimed = try await withThrowingTaskGroup(of: [JobID].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var mine: [JobID] = []
+                    while let lease = try await queue.claim(leaseDuration: .seconds(30)) {
+                        mine.append(lease.job.id)
+                        _ = try await queue.complete(lease)
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [JobID]()) { $0 += $1 }
+        }
+        #expect(claimed.count == 500 && Set(claimed).count == 500)
+    }
+
+    @Test("the SQLite queue survives reopening, and connections sharing the file claim each job once")
+    func sqliteDurability() async throws {
+        let clock = ManualClock()
+        let fixture = try QueueFixture("sqlite", clock: clock)
+        let path = try #require(fixture.path)
+        for n in 0..<200 {
+            _ = try await fixture.queue.enqueue(pipeline: pipeline, payload: ["n": .int(n)], idempotencyKey: "k\(n)")
+        }
+        // Separate connections, as separate worker processes would have.
+        let workers = try (0..<3).map { _ in try SQLiteJobQueue(path: path, now: { clock.now }) }
+        let claimed = try await withThrowingTaskGroup(of: [JSONValue].self) { group in
+            for worker in workers {
+                group.addTask {
+                    var mine: [JSONValue] = []
+                    while let lease = try await worker.claim(leaseDuration: .seconds(30)) {
+                        mine.append(lease.payload)
+                        _ = try await worker.complete(lease)
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [JSONValue]()) { $0 += $1 }
+        }
+        #expect(claimed.count == 200 && Set(claimed).count == 200)
+        let reopened = try SQLiteJobQueue(path: path, now: { clock.now })
+        let again = try await reopened.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: "k7")
+        #expect(again.state == .succeeded)
+        #expect(try await reopened.stats().queued == 0)
+    }
+}
