@@ -63,26 +63,10 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The definition, with the source, sink and dead-letter file the options name.
     func loadDefinition() throws(PipeError) -> PipelineDefinition {
-        guard let data = FileManager.default.contents(atPath: definition) else {
-            throw PipeError(.notFound, "cannot read \(definition)")
-        }
-        var loaded: PipelineDefinition
-        if definition.hasSuffix(".yaml") || definition.hasSuffix(".yml") {
-            loaded = try PipelineDefinition.parse(yaml: String(decoding: data, as: UTF8.self))
-        } else {
-            loaded = try PipelineDefinition.decode(try JSONValue(parsing: [UInt8](data)))
-        }
-        if let input, input != "-" { loaded.source = .file(path: input, format: Self.format(of: input)) }
+        var loaded = try DefinitionFile.load(definition, input: input == "-" ? nil : input, output: output)
         if input == "-" { loaded.source = .caller }
-        if let output { loaded.sink = .file(path: output, format: Self.format(of: output)) }
         if let deadLetters { loaded.deadLetter = .file(path: deadLetters, format: .jsonLines) }
         return loaded
-    }
-
-    static func format(of path: String) -> RecordFormat {
-        if path.hasSuffix(".csv") { return .csv(CSVOptions(inferTypes: true)) }
-        if path.hasSuffix(".json") { return .jsonArray }
-        return .jsonLines
     }
 
     func execute(_ compiled: CompiledPipeline, progress: RunProgress) async throws(PipeError) {
