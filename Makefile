@@ -4,8 +4,8 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev
 # Servers the tests start on 127.0.0.1 (nginx: TLS, HTTP/2 and mutual TLS for PipeHTTP; openssl makes the certificates).
 TEST_PACKAGES := nginx openssl python3
-# Peers the benchmarks run side by side with Pipe.
-BENCH_PACKAGES := jq gojq hyperfine curl nginx openssl
+# Peers the benchmarks run side by side with Pipe (python3-venv: the virtualenv bytewax is installed into).
+BENCH_PACKAGES := jq gojq hyperfine curl nginx openssl python3-venv
 PIPE_CONFORMANCE_DIR ?= $(abspath ../shared/conformance)
 export PIPE_CONFORMANCE_DIR
 
@@ -45,6 +45,7 @@ bench: bench-deps
 	Benchmarks/scripts/compare-jmespath.sh
 	Benchmarks/scripts/compare-query.sh
 	Benchmarks/scripts/compare-http.sh
+	Benchmarks/scripts/compare-pipeline.sh
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -36,8 +36,8 @@ struct BatchAndTimeoutTests {
 
     @Test("a batch leaves early when its timeout passes")
     func byTimeout() async throws {
-        // Records 0-2 come at once, then a 400 ms gap, then 3-5.
-        let source = PacedSource(values: Array(0..<6), slowAt: [3], pause: .milliseconds(400))
+        // Records 0-2 come at once, then a 1.5 s gap (long, so a busy machine still fires the 100 ms timer), then 3-5.
+        let source = PacedSource(values: Array(0..<6), slowAt: [3], pause: .milliseconds(1_500))
         let batches = try await Pipeline(source).batch(size: 10, timeout: .milliseconds(100)).collect(limit: 10)
         #expect(batches == [[0, 1, 2], [3, 4, 5]])
     }

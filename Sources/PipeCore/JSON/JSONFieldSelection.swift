@@ -17,10 +17,30 @@ public struct JSONFieldSelection: Sendable, Hashable {
         let inner: JSONFieldSelection?
     }
 
-    let fields: [Field]
-    /// Each field name's length and first byte, to rule out most keys without touching `fields`.
-    let lengths: [Int]
-    let firstBytes: [UInt8]
+    /// The selection's contents, in one reference so that passing a selection around costs one retain.
+    final class Storage: Sendable {
+        let fields: [Field]
+        /// Each field name's length and first byte, to rule out most keys without touching `fields`.
+        let lengths: [Int]
+        let firstBytes: [UInt8]
+
+        init(fields: [Field]) {
+            self.fields = fields
+            lengths = fields.map(\.utf8.count)
+            firstBytes = fields.map { $0.utf8.first ?? 0 }
+        }
+    }
+
+    let storage: Storage
+    var fields: [Field] { storage.fields }
+
+    public static func == (lhs: JSONFieldSelection, rhs: JSONFieldSelection) -> Bool {
+        lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
+    }
 
     /// A selection keeping the values at `paths` whole; a path that is a prefix of another keeps the longer
     /// one's whole parent. An empty path selects everything, which is `nil`.
@@ -35,21 +55,22 @@ public struct JSONFieldSelection: Sendable, Hashable {
                 grouped.append((path[0], [rest]))
             }
         }
-        fields = grouped.map { name, rests in
-            Field(
-                name: name, utf8: Array(name.utf8), fingerprint: JSONObject.fingerprint(of: name),
-                inner: JSONFieldSelection(paths: rests))
-        }
-        lengths = fields.map(\.utf8.count)
-        firstBytes = fields.map { $0.utf8.first ?? 0 }
+        storage = Storage(
+            fields: grouped.map { name, rests in
+                Field(
+                    name: name, utf8: Array(name.utf8), fingerprint: JSONObject.fingerprint(of: name),
+                    inner: JSONFieldSelection(paths: rests))
+            })
     }
 
     /// The index of the selected field named by the raw (escape-free) key bytes.
     @inline(__always)
     func field(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let first = key.first else { return fields.firstIndex { $0.utf8.isEmpty } }
-        for index in 0..<lengths.count where lengths[index] == key.count && firstBytes[index] == first {
-            let equal = fields[index].utf8.withUnsafeBufferPointer {
+        let storage = self.storage
+        guard let first = key.first else { return storage.fields.firstIndex { $0.utf8.isEmpty } }
+        for index in 0..<storage.lengths.count
+        where storage.lengths[index] == key.count && storage.firstBytes[index] == first {
+            let equal = storage.fields[index].utf8.withUnsafeBufferPointer {
                 memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0
             }
             if equal { return index }
@@ -155,6 +176,7 @@ extension JSONParser {
     mutating func skipSimpleString() throws(PipeError) -> Int? {
         let open = pos
         pos += 1
+        skipPlainStringBytes()
         while pos < end {
             let c = base[pos]
             if c == UInt8(ascii: "\"") {
@@ -166,6 +188,24 @@ extension JSONParser {
             pos += 1
         }
         throw error("unterminated string", at: open)
+    }
+
+    /// Moves `pos` past string bytes that need no attention (not a quote, a backslash or a control character),
+    /// eight at a time: strings are most of a record's bytes, and most of them are plain.
+    @inline(__always)
+    mutating func skipPlainStringBytes() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while pos + 8 <= end {
+            let word = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte is flagged when it is zero (after the XOR) or below 0x20; bytes at or above 0x80 never are.
+            let special =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if special & highs != 0 { return }
+            pos += 8
+        }
     }
 
     /// Moves past one value, checking its structure but building nothing.
@@ -197,6 +237,8 @@ extension JSONParser {
         let open = pos
         pos += 1
         while pos < end {
+            skipPlainStringBytes()
+            guard pos < end else { break }
             let c = base[pos]
             if c == UInt8(ascii: "\"") {
                 pos += 1

@@ -11,11 +11,30 @@ struct CompiledAggregate: Sendable {
         let name: String
         let kind: Kind
         let expression: JMESPathExpression?
+        /// The index of `expression` in ``CompiledAggregate/expressions``: measures over the same expression
+        /// (`sum`, `min` and `max` of `amount`) evaluate it once per record.
+        let slot: Int?
     }
 
     let groupBy: JMESPathExpression?
     let window: WindowShape?
     let measures: [Measure]
+    let expressions: [JMESPathExpression]
+
+    init(groupBy: JMESPathExpression?, window: WindowShape?, measures: [(String, Kind, JMESPathExpression?)]) {
+        self.groupBy = groupBy
+        self.window = window
+        var expressions: [JMESPathExpression] = []
+        self.measures = measures.map { name, kind, expression in
+            guard let expression else { return Measure(name: name, kind: kind, expression: nil, slot: nil) }
+            if let slot = expressions.firstIndex(where: { $0.source == expression.source }) {
+                return Measure(name: name, kind: kind, expression: expression, slot: slot)
+            }
+            expressions.append(expression)
+            return Measure(name: name, kind: kind, expression: expression, slot: expressions.count - 1)
+        }
+        self.expressions = expressions
+    }
 }
 
 /// One measure's running value.
@@ -81,6 +100,7 @@ final class AggregateGroups {
     private var windows: [Window] = []
     private var position = 0
     private var slots: [Int?] = []
+    private var evaluated: [JSONValue] = []
 
     init(_ aggregate: CompiledAggregate) {}
 
@@ -90,10 +110,12 @@ final class AggregateGroups {
     {
         // Everything that can fail is checked before any state changes, so a failed record leaves no trace.
         let key = try aggregate.groupBy?.evaluate(record) ?? .null
+        evaluated.removeAll(keepingCapacity: true)
+        for expression in aggregate.expressions { evaluated.append(try expression.evaluate(record)) }
         var values: [JSONValue] = []
         values.reserveCapacity(aggregate.measures.count)
         for measure in aggregate.measures {
-            let value = try measure.expression?.evaluate(record) ?? .null
+            let value = measure.slot.map { evaluated[$0] } ?? .null
             switch (measure.kind, value) {
             case (_, .null), (.count, _), (.distinct, _): break
             case (.sum, .number), (.avg, .number), (.min, .number), (.max, .number): break

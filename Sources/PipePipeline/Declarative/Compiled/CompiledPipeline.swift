@@ -75,7 +75,7 @@ struct StepCompiler {
         case .validate(let required): operation = .validate(required.sorted { $0.key < $1.key }.map { ($0, $1) })
         case .batch(let size): operation = .batch(size)
         case .aggregate(let spec):
-            var measures: [CompiledAggregate.Measure] = []
+            var measures: [(String, CompiledAggregate.Kind, JMESPathExpression?)] = []
             for (name, measure) in spec.measures {
                 let kind: CompiledAggregate.Kind =
                     switch measure {
@@ -89,7 +89,7 @@ struct StepCompiler {
                 let compiled = try measure.expression.map { source throws(PipeError) in
                     try expression(source, field: "measures.\(name).\(measure.name)")
                 }
-                measures.append(CompiledAggregate.Measure(name: name, kind: kind, expression: compiled))
+                measures.append((name, kind, compiled))
             }
             let groupBy = try spec.groupBy.map { source throws(PipeError) in try expression(source, field: "groupBy") }
             operation = .aggregate(CompiledAggregate(groupBy: groupBy, window: spec.window, measures: measures))
@@ -189,16 +189,40 @@ public struct AnyRecords: AsyncSequence, Sendable {
 
     /// Wraps a sequence.
     public init<Records: AsyncSequence & Sendable>(_ base: Records) where Records.Element == JSONValue {
-        make = { AsyncIterator(base.makeAsyncIterator()) }
+        if let decoded = base as? DecodedRecords {
+            make = { AsyncIterator(decoded: decoded.makeAsyncIterator()) }
+        } else {
+            make = { AsyncIterator(base.makeAsyncIterator()) }
+        }
+    }
+
+    /// A source's records a batch at a time, shared by the iterator that also hands them out one by one.
+    final class BatchPull {
+        private var iterator: DecodedRecords.AsyncIterator
+
+        init(_ iterator: DecodedRecords.AsyncIterator) {
+            self.iterator = iterator
+        }
+
+        func next() async throws -> DecodedChunk? { try await iterator.nextChunk() }
+        func nextRecord() async throws -> JSONValue? { try await iterator.next() }
     }
 
     /// Pulls from the wrapped sequence.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let pull: () async throws -> JSONValue?
+        let batches: BatchPull?
 
         init<Base: AsyncIteratorProtocol>(_ base: Base) where Base.Element == JSONValue {
             var base = base
             pull = { try await base.next() }
+            batches = nil
+        }
+
+        init(decoded: DecodedRecords.AsyncIterator) {
+            let batches = BatchPull(decoded)
+            pull = { try await batches.nextRecord() }
+            self.batches = batches
         }
 
         /// The next record, `nil` at the end.

@@ -17,9 +17,19 @@ struct JSONLinesDecoder: RecordDecoder {
     private var carry: [UInt8] = []
     private var line = 0
 
-    init(maxRecordBytes: Int, selection: JSONFieldSelection? = nil) {
+    init(maxRecordBytes: Int, selection: JSONFieldSelection? = nil, firstLine: Int = 0) {
         self.maxRecordBytes = maxRecordBytes
         self.selection = selection
+        line = firstLine
+    }
+
+    /// Decodes a buffer of whole lines.
+    mutating func decode(_ bytes: [UInt8], into records: inout [JSONValue]) throws(PipeError) {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(PipeError) in try feed(raw, into: &records) }
+        }
+        try result.get()
+        try finish(into: &records)
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer, into records: inout [JSONValue]) throws(PipeError) {

@@ -104,6 +104,9 @@ extension CompiledPipeline {
         case .file(let path, let format):
             var records = DecodedRecords(file: try environment.resolve(path), format: format, limits: limits)
             records.selection = selection
+            records.prefix = StatelessPrefix(
+                steps, limits: limits,
+                metrics: RunMetrics(pipeline: definition.name.rawValue, steps: steps.map(\.label)))
             return AnyRecords(records)
         case .storage(let bucket, let key, let format):
             var records = DecodedRecords(

@@ -17,14 +17,16 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
     /// Runs the steps over one record at a time.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
+        /// Takes the source's records a decoded chunk at a time, when the source can (a file or stored object):
+        /// one `await` per chunk instead of one per record.
+        var batches: AnyRecords.BatchPull?
         let steps: [CompiledStep]
         let limits: PipelineLimits
         let report: PipelineRunReport
         let metrics: RunMetrics
         var replay: IndexingIterator<[DeadLetter]>
         var states: [StepState]
-        var counts: [PipelineRunReport.StepCounts]
-        var deadLetters: [DeadLetter] = []
+        var ledger: StepLedger
         var publishedDeadLetters = 0
         var published: [PipelineRunReport.StepCounts]
         var output: [JSONValue] = []
@@ -71,16 +73,12 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
                 return
             }
             try Task.checkCancellation()
-            guard let record = try await base.next() else {
-                for index in steps.indices {
-                    let remaining = steps[index].finish(state: states[index])
-                    counts[index].emitted += remaining.count
-                    for record in remaining { try await push(record, at: index + 1) }
-                }
-                finished = true
-                publish(final: true)
+            if let batches {
+                guard let chunk = try await batches.next() else { return try await finish() }
+                try await take(chunk)
                 return
             }
+            guard let record = try await base.next() else { return try await finish() }
             read += 1
             guard read <= limits.maxRecords else {
                 throw PipeError(
@@ -88,6 +86,52 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
             }
             try await push(record, at: 0)
             if read & 1023 == 0 { publish() }
+        }
+
+        /// Takes a decoded chunk: adds what its decoding task counted in the first steps, then takes its records
+        /// through the remaining steps.
+        private mutating func take(_ chunk: DecodedChunk) async throws {
+            read += chunk.read
+            for (index, counts) in chunk.counts.enumerated() {
+                ledger.counts[index].received += counts.received
+                ledger.counts[index].passed += counts.passed
+                ledger.counts[index].emitted += counts.emitted
+                ledger.counts[index].dropped += counts.dropped
+                ledger.counts[index].failed += counts.failed
+                ledger.counts[index].skipped += counts.skipped
+                ledger.counts[index].deadLettered += counts.deadLettered
+            }
+            ledger.deadLetters += chunk.deadLetters
+            guard ledger.deadLetters.count <= limits.maxDeadLetters else {
+                throw PipeError(
+                    .limitExceeded,
+                    "the run set aside more than \(limits.maxDeadLetters) dead letters (limits.maxDeadLetters)")
+            }
+            guard read <= limits.maxRecords else {
+                throw PipeError(
+                    .limitExceeded, "the run read more than \(limits.maxRecords) records", details: ["stage": "source"])
+            }
+            let synchronous = !steps[chunk.stepsDone...].contains { $0.isAsynchronous }
+            for record in chunk.records {
+                if synchronous {
+                    try pushSynchronously(record, at: chunk.stepsDone)
+                } else {
+                    try await push(record, at: chunk.stepsDone)
+                }
+            }
+            if let failure = chunk.failure { throw failure }
+            if read - publishedRead >= 1024 { publish() }
+        }
+
+        /// Flushes what stateful steps still hold, in step order, and ends the run.
+        private mutating func finish() async throws {
+            for index in steps.indices {
+                let remaining = steps[index].finish(state: states[index])
+                ledger.counts[index].emitted += remaining.count
+                for record in remaining { try await push(record, at: index + 1) }
+            }
+            finished = true
+            publish(final: true)
         }
 
         /// Takes a record through the steps from `index`: synchronously up to the first asynchronous step, then
@@ -119,14 +163,7 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
             }
             let sampled = read & 255 == 0
             let started = sampled ? ContinuousClock.now : nil
-            let emission: Emission<JSONValue>
-            counts[index].received += 1
-            do {
-                emission = try step.runSynchronously(record, state: states[index], limits: limits)
-                count(emission, at: index, absorbs: step.absorbs)
-            } catch {
-                emission = try handle(error, at: index, record: record, attempts: 1)
-            }
+            let emission = try ledger.applySynchronously(index, record, state: states[index])
             if let started { metrics.latency(step: index, ContinuousClock.now - started) }
             switch emission {
             case .none: return
@@ -138,7 +175,7 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
         /// One asynchronous step on one record, under the step's retry, timeout and error policies.
         private mutating func apply(_ index: Int, _ record: JSONValue) async throws -> Emission<JSONValue> {
             let step = steps[index]
-            counts[index].received += 1
+            ledger.counts[index].received += 1
             let sampled = read & 255 == 0
             let started = sampled ? ContinuousClock.now : nil
             defer { if let started { metrics.latency(step: index, ContinuousClock.now - started) } }
@@ -146,79 +183,18 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
             while true {
                 do {
                     let emission = try await attemptStep(step, record, state: states[index])
-                    count(emission, at: index, absorbs: step.absorbs)
+                    ledger.count(emission, at: index, absorbs: step.absorbs)
                     return emission
                 } catch {
-                    let retryable = !(error is RunLimitError) && !Self.isCancellation(error)
+                    let retryable = !(error is RunLimitError) && !StepLedger.isCancellation(error)
                     if retryable, let retry = step.retry, attempt < retry.attempts {
                         attempt += 1
-                        counts[index].retries += 1
+                        ledger.counts[index].retries += 1
                         try await Task.sleep(for: retry.delay(before: attempt))
                         continue
                     }
-                    return try handle(error, at: index, record: record, attempts: attempt)
+                    return try ledger.handle(error, at: index, record: record, attempts: attempt)
                 }
-            }
-        }
-
-        private mutating func count(_ emission: Emission<JSONValue>, at index: Int, absorbs: Bool) {
-            switch emission {
-            case .none:
-                if absorbs { counts[index].passed += 1 } else { counts[index].dropped += 1 }
-            case .one:
-                counts[index].passed += 1
-                counts[index].emitted += 1
-            case .many(let records):
-                if records.isEmpty && !absorbs {
-                    counts[index].dropped += 1
-                } else {
-                    counts[index].passed += 1
-                    counts[index].emitted += records.count
-                }
-            }
-        }
-
-        static func isCancellation(_ error: any Error) -> Bool {
-            error is CancellationError || (error as? PipeError)?.code == .cancelled || Task.isCancelled
-        }
-
-        /// What the step's error policy makes of a failure (after its last attempt): rethrown for `fail`, a
-        /// broken run limit or cancellation; nothing for `skip` and `deadLetter`.
-        private mutating func handle(_ error: any Error, at index: Int, record: JSONValue, attempts: Int) throws
-            -> Emission<JSONValue>
-        {
-            let step = steps[index]
-            if let limit = error as? RunLimitError {
-                counts[index].failed += 1
-                throw limit.error
-            }
-            if Self.isCancellation(error) {
-                counts[index].failed += 1
-                throw PipeError(.cancelled, "the pipeline was cancelled")
-            }
-            metrics.failure(step: index, action: step.onError)
-            switch step.onError {
-            case .fail:
-                counts[index].failed += 1
-                throw StageFailure.wrap(error, stage: step.label, record: record)
-            case .skip:
-                counts[index].skipped += 1
-                return .none
-            case .deadLetter:
-                guard deadLetters.count < limits.maxDeadLetters else {
-                    counts[index].failed += 1
-                    throw PipeError(
-                        .limitExceeded,
-                        "the run set aside more than \(limits.maxDeadLetters) dead letters (limits.maxDeadLetters)",
-                        details: ["stage": step.label])
-                }
-                counts[index].deadLettered += 1
-                let cause =
-                    (error as? PipeError)
-                    ?? PipeError(.pipelineStageFailed, "\(error)", details: ["stage": step.label])
-                deadLetters.append(
-                    DeadLetter(step: index, stepLabel: step.label, record: record, error: cause, attempts: attempts))
-                return .none
             }
         }
 
@@ -244,23 +220,26 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
         }
 
         private mutating func publish(final: Bool = false) {
-            metrics.record(steps: counts, since: published, read: read, previouslyRead: publishedRead)
+            metrics.record(steps: ledger.counts, since: published, read: read, previouslyRead: publishedRead)
             publishedRead = read
-            published = counts
+            published = ledger.counts
             report.publish(
-                read: read, written: written + output.count - outputIndex, steps: counts,
-                newDeadLetters: deadLetters[publishedDeadLetters...])
-            publishedDeadLetters = deadLetters.count
-            if final { metrics.finish(deadLetters: deadLetters.count) }
+                read: read, written: written + output.count - outputIndex, steps: ledger.counts,
+                newDeadLetters: ledger.deadLetters[publishedDeadLetters...])
+            publishedDeadLetters = ledger.deadLetters.count
+            if final { metrics.finish(deadLetters: ledger.deadLetters.count) }
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
         let steps = pipeline.steps
-        let counts = steps.map { PipelineRunReport.StepCounts(step: $0.label) }
+        let limits = pipeline.definition.limits
+        let metrics = RunMetrics(pipeline: pipeline.definition.name.rawValue, steps: steps.map(\.label))
+        let ledger = StepLedger(steps: steps, limits: limits, metrics: metrics)
+        let iterator = base.makeAsyncIterator()
         return AsyncIterator(
-            base: base.makeAsyncIterator(), steps: steps, limits: pipeline.definition.limits, report: report,
-            metrics: RunMetrics(pipeline: pipeline.definition.name.rawValue, steps: steps.map(\.label)),
-            replay: replay.makeIterator(), states: steps.map { $0.makeState() }, counts: counts, published: counts)
+            base: iterator, batches: (iterator as? AnyRecords.AsyncIterator)?.batches, steps: steps, limits: limits,
+            report: report, metrics: metrics, replay: replay.makeIterator(), states: steps.map { $0.makeState() },
+            ledger: ledger, published: ledger.counts)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PipeCore
 
 #if canImport(Glibc)
@@ -24,6 +25,9 @@ public struct DecodedRecords: AsyncSequence, Sendable {
     let limits: PipelineLimits
     /// The fields the pipeline reads, when it reads only some: JSON records are built with just those.
     var selection: JSONFieldSelection?
+    /// The run's stateless first steps, which decoding tasks apply to whole chunks (set only by a run, which
+    /// takes the records a chunk at a time and knows they have been through these steps).
+    var prefix: StatelessPrefix?
 
     /// Records of the file at `path` (opened when iteration starts).
     public init(file path: String, format: RecordFormat, limits: PipelineLimits = PipelineLimits()) {
@@ -54,7 +58,7 @@ public struct DecodedRecords: AsyncSequence, Sendable {
         var decoder: any RecordDecoder
         var prefetcher: Prefetcher?
         var pendingBytes: [UInt8]?
-        var records: [JSONValue] = []
+        var chunk = DecodedChunk()
         var index = 0
         var started = false
         var ended = false
@@ -63,22 +67,37 @@ public struct DecodedRecords: AsyncSequence, Sendable {
         /// - Throws: `not_found` for a missing file, `invalid_json` or `invalid_argument` naming the line, element
         ///   or row of bad input, `limit_exceeded` for a record longer than the limit.
         public mutating func next() async throws -> JSONValue? {
-            while index >= records.count {
+            while index >= chunk.records.count {
+                if let failure = chunk.failure { throw failure }
                 if ended { return nil }
-                records.removeAll(keepingCapacity: true)
                 index = 0
                 try await fill()
             }
             defer { index += 1 }
-            return records[index]
+            return chunk.records[index]
+        }
+
+        /// The next decoded chunk whole (its records not yet handed out by ``next()``); `nil` at the end.
+        mutating func nextChunk() async throws -> DecodedChunk? {
+            while index >= chunk.records.count && chunk.failure == nil {
+                if ended { return nil }
+                index = 0
+                try await fill()
+            }
+            var taken = chunk
+            if index > 0 { taken.records = Array(chunk.records[index...]) }
+            chunk = DecodedChunk()
+            index = 0
+            return taken
         }
 
         private mutating func fill() async throws(PipeError) {
+            chunk = DecodedChunk()
             if !started {
                 started = true
                 switch sequence.origin {
                 case .file(let path):
-                    // Decoding runs on its own task, a couple of chunks ahead, so parsing overlaps the steps.
+                    // Decoding runs on tasks of its own, a few chunks ahead, so parsing overlaps the steps.
                     prefetcher = Prefetcher(path: path, sequence: sequence)
                 case .bytes(let bytes): pendingBytes = bytes
                 case .object(let storage, let bucket, let key):
@@ -88,10 +107,11 @@ public struct DecodedRecords: AsyncSequence, Sendable {
             if let bytes = pendingBytes {
                 pendingBytes = nil
                 let result = bytes.withUnsafeBytes { raw in
-                    Result { () throws(PipeError) in try decoder.feed(raw, into: &records) }
+                    Result { () throws(PipeError) in try decoder.feed(raw, into: &chunk.records) }
                 }
                 try result.get()
-                try decoder.finish(into: &records)
+                try decoder.finish(into: &chunk.records)
+                chunk.read = chunk.records.count
                 ended = true
                 return
             }
@@ -100,11 +120,11 @@ public struct DecodedRecords: AsyncSequence, Sendable {
                 return
             }
             do {
-                guard let batch = try await prefetcher.channel.receive() else {
+                guard let next = try await prefetcher.channel.receive() else {
                     ended = true
                     return
                 }
-                records = batch
+                chunk = next
             } catch let error as PipeError {
                 throw error
             } catch {
@@ -115,6 +135,59 @@ public struct DecodedRecords: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(sequence: self, decoder: format.decoder(limits: limits, selection: selection))
+    }
+}
+
+/// The records decoded from one chunk of a source. When the run's first steps are stateless, the decoding
+/// task has already taken the records through them: `records` are what the last of those steps put out,
+/// `counts` and `deadLetters` what happened on the way, and `failure` the error that stopped the chunk.
+struct DecodedChunk: Sendable {
+    var records: [JSONValue] = []
+    /// Source records the chunk held.
+    var read = 0
+    /// How many of the run's first steps the records have been through.
+    var stepsDone = 0
+    var counts: [PipelineRunReport.StepCounts] = []
+    var deadLetters: [DeadLetter] = []
+    var failure: PipeError?
+}
+
+/// The run's first steps, when they keep no state and never suspend (`filter`, `map`, `flatMap`, `validate`,
+/// `parse`, `format`): decoding tasks run them on whole chunks in parallel, and the parsed records that do
+/// not get through die on the task that made them.
+struct StatelessPrefix: Sendable {
+    let steps: [CompiledStep]
+    let limits: PipelineLimits
+    let metrics: RunMetrics
+
+    /// The leading stateless steps of `steps`, or `nil` when the first step is not one.
+    init?(_ steps: [CompiledStep], limits: PipelineLimits, metrics: RunMetrics) {
+        let prefix = steps.prefix { step in
+            guard !step.isAsynchronous else { return false }
+            switch step.operation {
+            case .filter, .map, .flatMap, .validate, .parse, .format: return true
+            default: return false
+            }
+        }
+        guard !prefix.isEmpty else { return nil }
+        self.steps = Array(prefix)
+        self.limits = limits
+        self.metrics = metrics
+    }
+
+    func run(_ chunk: inout DecodedChunk) {
+        var ledger = StepLedger(steps: steps, limits: limits, metrics: metrics)
+        var output: [JSONValue] = []
+        output.reserveCapacity(chunk.records.count)
+        do {
+            for record in chunk.records { try ledger.pushStateless(record, at: 0, end: steps.count, into: &output) }
+        } catch {
+            chunk.failure = (error as? PipeError) ?? PipeError(.internalError, "\(error)")
+        }
+        chunk.records = output
+        chunk.stepsDone = steps.count
+        chunk.counts = ledger.counts
+        chunk.deadLetters = ledger.deadLetters
     }
 }
 
@@ -151,32 +224,129 @@ final class FileReader {
     deinit { close(descriptor) }
 }
 
-/// Reads and decodes a file on its own task into a bounded channel of record batches (one per megabyte
-/// chunk, at most two ahead), so decoding overlaps the pipeline's steps; dropping it stops the task.
+/// Reads a file and decodes it on tasks of its own into a bounded channel of chunks, in order, so decoding
+/// overlaps the pipeline's steps; dropping it stops the tasks.
+///
+/// JSON Lines is cut at line ends and its chunks decoded in parallel (one task per processor, at most four),
+/// each also running the run's stateless first steps; other formats decode on one task.
 final class Prefetcher {
-    let channel = ResultChannel<[JSONValue]>(capacity: 2)
+    let channel = ResultChannel<DecodedChunk>(capacity: 2)
     private var driver: Task<Void, Never>?
 
     init(path: String, sequence: DecodedRecords) {
         let format = sequence.format
         let limits = sequence.limits
         let selection = sequence.selection
+        let prefix = sequence.prefix
+        if case .jsonLines = format {
+            let width = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+            driver = channel.startDriver { channel in
+                try await Self.decodeLines(
+                    path: path, limits: limits, selection: selection, prefix: prefix, width: width, into: channel)
+            }
+            return
+        }
         driver = channel.startDriver { channel in
             let reader = try FileReader(path: path)
             var decoder = format.decoder(limits: limits, selection: selection)
             while !Task.isCancelled {
-                var records: [JSONValue] = []
+                var chunk = DecodedChunk()
                 let outcome = try reader.nextChunk { raw in
-                    Result { () throws(PipeError) in try decoder.feed(raw, into: &records) }
+                    Result { () throws(PipeError) in try decoder.feed(raw, into: &chunk.records) }
                 }
-                guard let outcome else {
-                    try decoder.finish(into: &records)
-                    if !records.isEmpty { _ = await channel.send([records]) }
-                    return
-                }
-                try outcome.get()
-                if !records.isEmpty, !(await channel.send([records])) { return }
+                if outcome == nil { try decoder.finish(into: &chunk.records) }
+                try outcome?.get()
+                chunk.read = chunk.records.count
+                prefix?.run(&chunk)
+                if chunk.read > 0, !(await channel.send([chunk])) { return }
+                if outcome == nil || chunk.failure != nil { return }
             }
+        }
+    }
+
+    /// Cuts the file into runs of whole lines and decodes up to `width` of them at once, sending the results in
+    /// file order.
+    static func decodeLines(
+        path: String, limits: PipelineLimits, selection: JSONFieldSelection?, prefix: StatelessPrefix?,
+        width: Int, into channel: ResultChannel<DecodedChunk>
+    ) async throws {
+        let reader = try FileReader(path: path)
+        try await withThrowingTaskGroup(of: (Int, DecodedChunk).self) { group in
+            var carry: [UInt8] = []
+            var atEnd = false
+            var lines = 0
+            var spawned = 0
+            var sent = 0
+            var done: [Int: DecodedChunk] = [:]
+            while true {
+                while spawned - sent < width && !atEnd {
+                    try Task.checkCancellation()
+                    var piece: [UInt8] = []
+                    let read: Void? = try reader.nextChunk { raw -> Void in
+                        // Everything up to the last line end is whole lines; the rest waits for the next read.
+                        var cut = raw.count  // the last line end is near: records are short
+                        while cut > 0 && raw[cut - 1] != 0x0A { cut -= 1 }
+                        piece = carry
+                        piece.append(contentsOf: raw[0..<cut])
+                        carry.removeAll(keepingCapacity: true)
+                        carry.append(contentsOf: raw[cut...])
+                    }
+                    if read == nil {
+                        atEnd = true
+                        piece = carry
+                    }
+                    guard carry.count <= limits.maxRecordBytes else {
+                        throw PipeError(
+                            .limitExceeded, "line \(lines + 1) is longer than \(limits.maxRecordBytes) bytes",
+                            details: ["line": String(lines + 1)])
+                    }
+                    if piece.isEmpty { continue }
+                    let firstLine = lines
+                    lines += Self.lineEnds(in: piece)
+                    let index = spawned
+                    spawned += 1
+                    group.addTask {
+                        var decoder = JSONLinesDecoder(
+                            maxRecordBytes: limits.maxRecordBytes, selection: selection, firstLine: firstLine)
+                        var chunk = DecodedChunk()
+                        do throws(PipeError) {
+                            try decoder.decode(piece, into: &chunk.records)
+                        } catch {
+                            chunk.failure = error
+                        }
+                        chunk.read = chunk.records.count
+                        prefix?.run(&chunk)
+                        return (index, chunk)
+                    }
+                }
+                guard spawned > sent, let (index, chunk) = try await group.next() else { return }
+                done[index] = chunk
+                while let ready = done.removeValue(forKey: sent) {
+                    sent += 1
+                    guard await channel.send([ready]) else {
+                        group.cancelAll()
+                        return
+                    }
+                    if ready.failure != nil {
+                        group.cancelAll()
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many `\n` bytes `bytes` holds (for the line numbers in error messages), found with `memchr`.
+    static func lineEnds(in bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { raw in
+            guard var cursor = raw.baseAddress else { return 0 }
+            let end = cursor + raw.count
+            var count = 0
+            while cursor < end, let found = memchr(cursor, 0x0A, end - cursor) {
+                count += 1
+                cursor = UnsafeRawPointer(found) + 1
+            }
+            return count
         }
     }
 
