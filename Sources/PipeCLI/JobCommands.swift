@@ -53,14 +53,24 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded: PipelineDefinition
         do throws(PipeError) {
-            loaded = try DefinitionFile.load(
-                definition, input: input.map(DefinitionFile.absolute), output: output.map(DefinitionFile.absolute))
+            loaded = DefinitionFile.absolutePaths(
+                try DefinitionFile.load(
+                    definition, input: input.map(DefinitionFile.absolute), output: output.map(DefinitionFile.absolute)))
+            _ = try loaded.compile()
+            if loaded.source == .caller {
+                throw PipeError(
+                    .invalidPipeline, "source: a job needs a source: give --input or a source in the definition")
+            }
+            if loaded.sink == .collect || loaded.sink == .caller {
+                throw PipeError(
+                    .invalidPipeline,
+                    "sink: a job needs a file or storage sink: give --output or a sink in the definition")
+            }
         } catch {
             CommandOutput.fail(error, exitCode: 2)
         }
         do {
-            let job = try await PipelineJobs.submit(
-                DefinitionFile.absolutePaths(loaded), idempotencyKey: idempotencyKey, to: try queueOptions.open())
+            let job = try await PipelineJobs.submit(loaded, idempotencyKey: idempotencyKey, to: try queueOptions.open())
             print(try JobJSON.text(job))
         } catch {
             CommandOutput.fail(error, exitCode: 1)

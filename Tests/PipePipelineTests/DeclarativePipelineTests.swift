@@ -52,6 +52,11 @@ struct DeclarativePipelineTests {
             (#"{"name": "x1", "steps": [], "extra": 1}"#, "extra"),
             (#"{"name": "x1", "source": {"type": "kafka"}, "steps": []}"#, "source.type"),
             (#"{"name": "x1", "steps": [], "limits": {"maxRecords": 0}}"#, "limits.maxRecords"),
+            (
+                #"{"name": "x1", "source": {"type": "file", "path": "a.csv", "formt": "csv"}, "steps": []}"#,
+                "source.formt"
+            ),
+            (#"{"name": "x1", "sink": {"type": "collect", "path": "x"}, "steps": []}"#, "sink.path"),
         ])
     func validation(json: String, field: String) {
         do {

@@ -220,4 +220,22 @@ struct JobQueueContractTests {
         #expect(again.state == .succeeded)
         #expect(try await reopened.stats().queued == 0)
     }
+
+    @Test("purge removes finished jobs older than a date, keeping dead letters unless asked")
+    func purge() async throws {
+        let clock = ManualClock()
+        let fixture = try QueueFixture("sqlite", clock: clock)
+        let queue = try #require(fixture.queue as? SQLiteJobQueue)
+        for n in 0..<3 { _ = try await queue.enqueue(pipeline: pipeline, payload: .int(n)) }
+        let done = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        _ = try await queue.complete(done)
+        let dead = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        _ = try await queue.fail(dead, error: "no", retryAfter: nil)
+        clock.advance(60)
+        #expect(try await queue.purge(finishedBefore: clock.now) == 1)
+        #expect(await code { _ = try await queue.job(done.job.id) } == .jobNotFound)
+        #expect(try await queue.job(dead.job.id).state == .deadLettered)
+        #expect(try await queue.purge(finishedBefore: clock.now, includingDeadLetters: true) == 1)
+        #expect(try await queue.stats().queued == 1)
+    }
 }

@@ -82,4 +82,24 @@ struct PipelineJobsTests {
         await jobs.shutdown()
         await worker.value  // returns: nothing was running
     }
+
+    @Test("a job whose workers keep dying is given up after the retry attempts, as a dead letter")
+    func abandoned() async throws {
+        let clock = ManualClock()
+        let queue = InMemoryJobQueue(now: { clock.now })
+        let job = try await PipelineJobs.submit(Self.double, input: [["n": 1]], to: queue)
+        for _ in 0..<3 {
+            // A worker claims the job and dies: its lease lapses.
+            _ = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+            clock.advance(11)
+        }
+        let jobs = PipelineJobs(queue: queue, retry: .exponential(attempts: 3, initialDelay: .milliseconds(1)))
+        let runner = Task { await jobs.run() }
+        let result = try await jobs.result(job.id)
+        await jobs.shutdown()
+        await runner.value
+        #expect(result.job.state == .deadLettered)
+        #expect(
+            result.error?.message.contains("gave up after 3 attempts") == true, "\(String(describing: result.error))")
+    }
 }

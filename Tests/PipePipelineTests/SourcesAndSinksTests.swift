@@ -120,6 +120,18 @@ struct SourcesAndSinksTests {
         } catch {
             #expect(error.code == .forbidden)
         }
+        // A symbolic link inside the directory that leads out of it is refused too.
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.path("escape.jsonl"), withDestinationPath: "/etc/hostname")
+        let linked = try PipelineDefinition.parse(
+            json: #"{"name": "f3", "source": {"type": "file", "path": "escape.jsonl"}, "steps": []}"#)
+        do {
+            _ = try await linked.compile().execute(
+                environment: PipelineEnvironment(fileAccess: .within(scratch.url.path)))
+            Issue.record("followed a link out of the directory")
+        } catch {
+            #expect(error.code == .forbidden)
+        }
         do {
             _ = try await outside.compile().execute(environment: PipelineEnvironment(fileAccess: .denied))
             Issue.record("read a file with access denied")

@@ -229,4 +229,29 @@ struct TypedPipelineTests {
             #expect(error.code == .limitExceeded)
         }
     }
+
+    @Test("deadLetter sets failing records aside with their stage and error; a full box fails the run")
+    func typedDeadLetters() async throws {
+        let letters = DeadLetterBox<Int>(capacity: 10)
+        let output = try await Pipeline(PacedSource(values: Array(0..<10), slowAt: [], pause: .zero))
+            .map("halve", onError: .deadLetter(into: letters)) { n -> Int in
+                guard n % 2 == 0 else { throw PipeError(.invalidArgument, "\(n) is odd") }
+                return n / 2
+            }
+            .collect(limit: 100)
+        #expect(output == [0, 1, 2, 3, 4])
+        #expect(letters.letters.map(\.record) == [1, 3, 5, 7, 9])
+        #expect(letters.letters.allSatisfy { $0.stage == "halve" && $0.error.code == .invalidArgument })
+        #expect(letters.drain().count == 5 && letters.letters.isEmpty)
+
+        let small = DeadLetterBox<Int>(capacity: 2)
+        do {
+            _ = try await Pipeline(PacedSource(values: Array(0..<10), slowAt: [], pause: .zero))
+                .map("fail", onError: .deadLetter(into: small)) { _ -> Int in throw PipeError(.invalidArgument, "no") }
+                .collect(limit: 100)
+            Issue.record("the full box did not fail the run")
+        } catch {
+            #expect(error.code == .limitExceeded)
+        }
+    }
 }

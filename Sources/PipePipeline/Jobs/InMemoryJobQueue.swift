@@ -28,7 +28,8 @@ public actor InMemoryJobQueue: JobQueue {
 
     /// Makes an empty queue.
     /// - Parameters:
-    ///   - maxJobs: the most jobs held at once (finished ones included); more fail with `limit_exceeded`.
+    ///   - maxJobs: the most jobs held at once; when full, the finished job that changed longest ago is forgotten
+    ///     to make room, and with none to forget, enqueueing fails with `limit_exceeded`.
     ///   - now: the clock, injectable so tests can move time.
     public init(maxJobs: Int = 1_000_000, now: @escaping @Sendable () -> Date = { Date() }) {
         self.maxJobs = maxJobs
@@ -40,8 +41,9 @@ public actor InMemoryJobQueue: JobQueue {
         if let idempotencyKey, let existing = keys[idempotencyKey], let entry = entries[existing] {
             return entry.job
         }
+        if entries.count >= maxJobs { dropOldestFinished() }
         guard entries.count < maxJobs else {
-            throw PipeError(.limitExceeded, "the queue holds \(maxJobs) jobs already")
+            throw PipeError(.limitExceeded, "the queue holds \(maxJobs) unfinished jobs already")
         }
         let date = now()
         let job = Job(pipeline: pipeline, createdAt: date)
@@ -88,6 +90,7 @@ public actor InMemoryJobQueue: JobQueue {
         let date = now()
         var entry = try held(lease, at: date)
         try entry.job.transition(to: .succeeded, at: date)
+        entry.job.error = nil  // an earlier attempt's error no longer describes the job
         entry.lease = nil
         entries[lease.job.id] = entry
         running.remove(lease.job.id)
@@ -150,6 +153,14 @@ public actor InMemoryJobQueue: JobQueue {
             }
         }
         return stats
+    }
+
+    /// Makes room by forgetting the finished job that changed longest ago (dead letters are kept).
+    private func dropOldestFinished() {
+        let finished = entries.values.filter { $0.job.state.isTerminal && $0.job.state != .deadLettered }
+        guard let oldest = finished.min(by: { $0.job.updatedAt < $1.job.updatedAt }) else { return }
+        entries[oldest.job.id] = nil
+        keys = keys.filter { $0.value != oldest.job.id }
     }
 
     /// The entry behind `lease`, if the lease is still the job's current, unexpired claim.

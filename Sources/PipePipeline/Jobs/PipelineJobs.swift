@@ -26,6 +26,12 @@ public actor PipelineJobs {
     private var lastStats = ContinuousClock.now - .seconds(60)
 
     private var results: [JobID: PipelineJobResult] = [:]
+    /// Settled jobs in the order they finished, so the oldest results are dropped past ``maxKeptResults``.
+    private var settledOrder: [JobID] = []
+    /// Jobs this runner is executing now: their results come from the run, never from the queue's record.
+    private var active: Set<JobID> = []
+    /// How many finished jobs' results are kept for ``result(_:)``.
+    let maxKeptResults = 1_000
     private var waiters: [JobID: [CheckedContinuation<PipelineJobResult, Never>]] = [:]
     private var listeners: [JobID: [AsyncStream<JobEvent>.Continuation]] = [:]
     private var draining = false
@@ -59,7 +65,7 @@ public actor PipelineJobs {
     /// source) or the definition's own source.
     ///
     /// With an `idempotencyKey`, submitting again with the same key returns the first job instead of
-    /// queueing another (see ``JobQueue/enqueue(pipeline:payload:idempotencyKey:)``).
+    /// queueing another (see `JobQueue.enqueue(pipeline:payload:idempotencyKey:)`).
     /// - Throws: `invalid_pipeline` for a definition that does not check out or that has a `caller` sink
     ///   (a job has no caller to hand records to).
     public func submit(_ definition: PipelineDefinition, input: [JSONValue]? = nil, idempotencyKey: String? = nil)
@@ -79,6 +85,10 @@ public actor PipelineJobs {
         _ = try definition.compile(transforms: transforms)  // refuse bad definitions before they reach the queue
         if definition.sink == .caller {
             throw PipeError(.invalidPipeline, "sink: a job cannot have a caller sink", details: ["field": "sink"])
+        }
+        if definition.source == .caller && input == nil {
+            throw PipeError(
+                .invalidPipeline, "source: a caller source needs input records", details: ["field": "source"])
         }
         var payload: JSONObject = ["definition": definition.json]
         if let input { payload["input"] = .array(input) }
@@ -105,13 +115,24 @@ public actor PipelineJobs {
 
     /// Waits for the job to finish and returns what it produced (a worker must be running, in this
     /// process, through ``run()``).
+    ///
+    /// The last ``maxKeptResults`` results are kept whole. For an older job, or one another process ran, the
+    /// result is rebuilt from the queue's record: its final state and error, without records or counts.
     public func result(_ id: JobID) async throws(PipeError) -> PipelineJobResult {
         if let result = results[id] { return result }
-        _ = try await queue.job(id)  // jobNotFound for an unknown id
+        let job = try await queue.job(id)  // jobNotFound for an unknown id
+        if job.state.isTerminal && !active.contains(id) {
+            let error = job.error.map {
+                PipeError(job.state == .cancelled ? .cancelled : .pipelineStageFailed, $0)
+            }
+            return PipelineJobResult(
+                job: job, records: [], steps: [], deadLetters: [], error: job.state == .succeeded ? nil : error)
+        }
         return await withCheckedContinuation { waiters[id, default: []].append($0) }
     }
 
-    /// Cancels a job; a running one stops at its next record.
+    /// Cancels a job. A running one stops within a thousand records or a quarter of a second, and never
+    /// commits its output once cancelled.
     public func cancel(_ id: JobID) async throws(PipeError) -> Job {
         let job = try await queue.cancel(id)
         publish(id, .state(job.state))
@@ -167,13 +188,29 @@ public actor PipelineJobs {
     // MARK: Running one job
 
     private func execute(_ lease: JobLease) async {
-        defer { running -= 1 }
         let id = lease.job.id
+        active.insert(id)
+        defer {
+            running -= 1
+            active.remove(id)
+        }
         var logger = environment.logger
         logger[metadataKey: "job"] = "\(id)"
         logger[metadataKey: "pipeline"] = "\(lease.job.pipeline)"
         logger.info("job started", metadata: ["attempt": "\(lease.job.attempts)"])
         let started = ContinuousClock.now
+        if lease.job.attempts > retry.attempts {
+            // Claimed again after its lease lapsed once too often: its runs keep killing their workers.
+            let error = PipeError(
+                .pipelineStageFailed,
+                "gave up after \(lease.job.attempts - 1) attempts whose workers stopped before finishing")
+            logger.error("job abandoned", metadata: ["attempts": "\(lease.job.attempts - 1)"])
+            guard let job = try? await queue.fail(lease, error: error.description, retryAfter: nil) else {
+                return settleFromQueue(id)
+            }
+            publish(id, .state(job.state))
+            return settle(PipelineJobResult(job: job, records: [], steps: [], deadLetters: [], error: error))
+        }
         publish(id, .state(.running))
         let heartbeat = Task { [queue, leaseDuration] in
             var current = lease
@@ -245,18 +282,18 @@ public actor PipelineJobs {
         let (pipeline, report) = compiled.run(source)
         let id = lease.job.id
         var written = 0
+        var lastCheck = ContinuousClock.now
         do {
             for try await record in pipeline {
                 try await output.write(record)
                 written += 1
-                if written % 1_000 == 0 {
+                if written % 1_000 == 0 || ContinuousClock.now - lastCheck >= .milliseconds(250) {
+                    lastCheck = ContinuousClock.now
                     publish(id, .progress(read: report.read, written: written))
-                    // A job cancelled meanwhile stops here.
-                    if (try? await queue.job(id))?.state == .cancelled {
-                        throw PipeError(.cancelled, "the job was cancelled")
-                    }
+                    try await stopIfCancelled(id)
                 }
             }
+            try await stopIfCancelled(id)  // a cancelled job never commits its output
             try await output.commit()
             try await compiled.writeDeadLetters(report.deadLetters, environment: environment)
         } catch {
@@ -265,6 +302,12 @@ public actor PipelineJobs {
         }
         publish(id, .progress(read: report.read, written: written))
         return .success((output.collected, report))
+    }
+
+    private func stopIfCancelled(_ id: JobID) async throws(PipeError) {
+        if (try? await queue.job(id))?.state == .cancelled {
+            throw PipeError(.cancelled, "the job was cancelled")
+        }
     }
 
     struct FailedRun: Error {
@@ -280,7 +323,12 @@ public actor PipelineJobs {
 
     private func settle(_ result: PipelineJobResult) {
         let id = result.job.id
-        results[id] = result
+        if results.updateValue(result, forKey: id) == nil { settledOrder.append(id) }
+        if settledOrder.count > maxKeptResults {
+            let dropped = settledOrder.count - maxKeptResults
+            for old in settledOrder.prefix(dropped) { results[old] = nil }
+            settledOrder.removeFirst(dropped)
+        }
         for listener in listeners.removeValue(forKey: id) ?? [] { listener.finish() }
         for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume(returning: result) }
     }

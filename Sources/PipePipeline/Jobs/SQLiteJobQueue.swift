@@ -21,7 +21,9 @@ public final class SQLiteJobQueue: JobQueue {
 
     /// Opens (creating if needed) the queue in the SQLite file at `path`.
     /// - Parameters:
-    ///   - maxJobs: the most jobs held at once (finished ones included); more fail with `limit_exceeded`.
+    ///   - path: the database file; its directory must exist. Workers in other processes open the same file.
+    ///   - maxJobs: the most unfinished (queued, retrying, running) jobs held at once; more fail with
+    ///     `limit_exceeded`. Finished jobs stay until ``purge(finishedBefore:includingDeadLetters:)``.
     ///   - now: the clock, injectable so tests can move time.
     /// - Throws: `unavailable` when the file cannot be opened or migrated.
     public init(path: String, maxJobs: Int = 10_000_000, now: @escaping @Sendable () -> Date = { Date() })
@@ -86,8 +88,12 @@ public final class SQLiteJobQueue: JobQueue {
             {
                 return try Self.job(from: row)
             }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipe_jobs") ?? 0
-            guard count < maxJobs else { throw PipeError(.limitExceeded, "the queue holds \(maxJobs) jobs already") }
+            let count =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM pipe_jobs WHERE state IN ('queued', 'retrying', 'running')") ?? 0
+            guard count < maxJobs else {
+                throw PipeError(.limitExceeded, "the queue holds \(maxJobs) unfinished jobs already")
+            }
             let job = Job(pipeline: pipeline, createdAt: date)
             try db.execute(
                 sql: """
@@ -156,6 +162,7 @@ public final class SQLiteJobQueue: JobQueue {
         return try await write { db throws in
             var (job, _) = try Self.held(db, lease, at: date)
             try job.transition(to: .succeeded, at: date)
+            job.error = nil  // an earlier attempt's error no longer describes the job
             try Self.store(db, job, readyAt: nil)
             return job
         }
@@ -224,9 +231,17 @@ public final class SQLiteJobQueue: JobQueue {
         let date = now()
         return try await read { db throws in
             var stats = JobQueueStats(queued: 0, retrying: 0, running: 0, deadLettered: 0, oldestReadyAt: nil)
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM pipe_jobs GROUP BY state") {
+            // A running job whose lease lapsed is a retry waiting to be claimed, as `claim` will treat it.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CASE WHEN state = 'running' AND lease_expires_at <= ? THEN 'retrying' ELSE state END AS s,
+                           COUNT(*) AS n
+                    FROM pipe_jobs GROUP BY s
+                    """, arguments: [date.timeIntervalSince1970])
+            for row in rows {
                 let count: Int = row["n"]
-                switch JobState(rawValue: row["state"]) {
+                switch JobState(rawValue: row["s"]) {
                 case .queued: stats.queued = count
                 case .retrying: stats.retrying = count
                 case .running: stats.running = count
@@ -235,10 +250,30 @@ public final class SQLiteJobQueue: JobQueue {
                 }
             }
             let oldest = try Double.fetchOne(
-                db, sql: "SELECT MIN(ready_at) FROM pipe_jobs WHERE state IN ('queued', 'retrying') AND ready_at <= ?",
-                arguments: [date.timeIntervalSince1970])
+                db,
+                sql: """
+                    SELECT MIN(CASE WHEN state = 'running' THEN lease_expires_at ELSE ready_at END) FROM pipe_jobs
+                    WHERE (state IN ('queued', 'retrying') AND ready_at <= ?)
+                       OR (state = 'running' AND lease_expires_at <= ?)
+                    """, arguments: [date.timeIntervalSince1970, date.timeIntervalSince1970])
             stats.oldestReadyAt = oldest.map { Date(timeIntervalSince1970: $0) }
             return stats
+        }
+    }
+
+    /// Deletes finished jobs (succeeded, failed, cancelled) last changed before `date`, and dead-lettered ones
+    /// too when `includingDeadLetters`; returns how many went. Run it now and then: the queue keeps finished
+    /// jobs (for ``job(_:)`` and idempotency keys) until told otherwise.
+    @discardableResult
+    public func purge(finishedBefore date: Date, includingDeadLetters: Bool = false) async throws(PipeError) -> Int {
+        try await write { db throws in
+            let states =
+                includingDeadLetters
+                ? "'succeeded', 'failed', 'cancelled', 'deadLettered'" : "'succeeded', 'failed', 'cancelled'"
+            try db.execute(
+                sql: "DELETE FROM pipe_jobs WHERE state IN (\(states)) AND updated_at < ?",
+                arguments: [date.timeIntervalSince1970])
+            return db.changesCount
         }
     }
 

@@ -29,6 +29,12 @@ struct StageRunner<Input: Sendable, Output: Sendable>: Sendable {
             switch onError.action {
             case .fail: throw StageFailure.wrap(error, stage: name, record: element)
             case .skip: return .none
+            case .deadLetter(let letters):
+                let cause =
+                    (error as? PipeError)
+                    ?? PipeError(.pipelineStageFailed, "\(error)", details: ["stage": name])
+                try letters.add(DeadLetterBox<Input>.Letter(stage: name, record: element, error: cause))
+                return .none
             case .recover(let handler):
                 do {
                     return try await handler(element, error).map { .one($0) } ?? .none

@@ -20,6 +20,8 @@ struct CSVDecoder: RecordDecoder {
     private var fieldQuoted = false
     private var fields: [(bytes: [UInt8], quoted: Bool)] = []
     private var row = 0
+    /// Bytes of the row being read, bounded by `maxRecordBytes`.
+    private var rowBytes = 0
 
     init(options: CSVOptions, maxRecordBytes: Int) {
         self.options = options
@@ -71,7 +73,8 @@ struct CSVDecoder: RecordDecoder {
                     throw invalid("text after a closing quote")
                 }
             }
-            if field.count > maxRecordBytes {
+            rowBytes += 1
+            if rowBytes > maxRecordBytes {
                 throw PipeError(
                     .limitExceeded, "row \(row + 1) is longer than \(maxRecordBytes) bytes",
                     details: ["row": String(row + 1)])
@@ -93,6 +96,7 @@ struct CSVDecoder: RecordDecoder {
     private mutating func endRow(into records: inout [JSONValue]) throws(PipeError) {
         endField()
         row += 1
+        rowBytes = 0
         defer { fields.removeAll(keepingCapacity: true) }
         if fields.count == 1 && fields[0].bytes.isEmpty && !fields[0].quoted { return }  // a blank line
         guard let columns else {

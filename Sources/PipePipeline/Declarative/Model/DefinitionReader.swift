@@ -57,6 +57,7 @@ struct DefinitionReader {
         guard case .object(let object) = raw, let type = object["type"]?.stringValue else {
             throw Self.invalid("source.type", "is required: \(kinds)")
         }
+        try checkFields(object, of: type, path: "source")
         switch type {
         case "inline":
             guard case .array(let records)? = object["records"] else {
@@ -81,6 +82,7 @@ struct DefinitionReader {
         guard case .object(let object) = raw, let type = object["type"]?.stringValue else {
             throw Self.invalid("\(path).type", "is required: \(kinds)")
         }
+        try checkFields(object, of: type, path: path)
         switch type {
         case "collect": return .collect
         case "caller": return .caller
@@ -169,6 +171,21 @@ struct DefinitionReader {
             options.columns = names
         }
         return options
+    }
+
+    /// Refuses fields a source or sink of `type` does not have, so a misspelt `formt` is an error rather than
+    /// a silent fallback to the default.
+    func checkFields(_ object: JSONObject, of type: String, path: String) throws(PipeError) {
+        let allowed: [String] =
+            switch type {
+            case "inline": ["type", "records"]
+            case "file": ["type", "path", "format", "csv"]
+            case "storage": ["type", "bucket", "key", "format", "csv"]
+            default: ["type"]
+            }
+        for key in object.keys where !allowed.contains(key) {
+            throw Self.invalid("\(path).\(key)", "is not a field of a \(type) \(path == "source" ? "source" : "sink")")
+        }
     }
 
     // MARK: Shared field readers

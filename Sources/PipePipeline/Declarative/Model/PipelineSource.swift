@@ -28,7 +28,7 @@ public enum PipelineSource: Sendable, Hashable {
 public enum PipelineSink: Sendable, Hashable {
     /// Returned to the caller (``PipelineRunResult/records``), up to ``PipelineLimits/maxCollectedRecords``.
     case collect
-    /// Handed to a closure the caller gives ``CompiledPipeline/execute(input:environment:sink:)``.
+    /// Handed to a closure the caller gives ``CompiledPipeline/execute(input:environment:sink:report:)``.
     case caller
     /// Written to a file in a ``RecordFormat``: to a temporary file beside it, renamed into place when the run
     /// succeeds, so a failed run leaves any earlier file as it was.

@@ -82,8 +82,9 @@ extension CompiledPipeline {
             logger.warning(
                 "pipeline run set aside dead letters",
                 metadata: ["pipeline": "\(definition.name)", "deadLetters": "\(deadLetters.count)"])
-            try await writeDeadLetters(deadLetters, environment: environment)
         }
+        // Written even when empty, so a dead-letter file always describes the latest successful run.
+        try await writeDeadLetters(deadLetters, environment: environment)
         logger.info(
             "pipeline run finished",
             metadata: [

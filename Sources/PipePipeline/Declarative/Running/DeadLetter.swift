@@ -2,7 +2,7 @@ import PipeCore
 
 /// A record a step failed on and set aside (its error policy is `deadLetter`): the record as it reached the
 /// step, the error, how many attempts were made, and the step — enough to inspect it and to replay it from that
-/// step with ``CompiledPipeline/replay(_:)`` once the cause is fixed.
+/// step with ``CompiledPipeline/replay(_:report:)`` once the cause is fixed.
 ///
 /// Its JSON form (one line of a dead-letter file):
 /// `{"step": 1, "stepLabel": "steps[1] (map)", "attempts": 3, "error": {"code": "…", "message": "…"}, "record": …}`.

@@ -1,6 +1,14 @@
 import Logging
 import PipeCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What a declarative run may reach outside itself: files, a storage service, and the program's own transforms.
 ///
 /// Definitions are data and may come from users, so nothing is reachable unless the embedding program says so:
@@ -15,7 +23,9 @@ import PipeCore
 public struct PipelineEnvironment: Sendable {
     /// The storage service `storage` sources and sinks read and write; `nil` refuses them.
     public var storage: (any ObjectStorage)?
-    /// The program's registered transforms, for `custom` steps.
+    /// The program's registered transforms, for `custom` steps: ``PipelineJobs`` compiles job definitions with
+    /// them. (A definition the program compiles itself takes its transforms in
+    /// ``PipelineDefinition/compile(transforms:)``.)
     public var transforms: PipelineTransforms
     /// Which files `file` sources and sinks may open.
     public var fileAccess: FileAccess
@@ -65,11 +75,32 @@ public struct PipelineEnvironment: Sendable {
             }
             let resolved = "/" + parts.joined(separator: "/")
             let base = "/" + root.split(separator: "/").joined(separator: "/")
-            guard resolved == base || resolved.hasPrefix(base == "/" ? "/" : base + "/") else {
+            guard Self.isInside(resolved, base) else {
                 throw PipeError(.forbidden, "\(path) is outside \(root)", details: ["path": path])
+            }
+            // Symbolic links inside the directory may point out of it: compare the real paths too (of the file,
+            // or of its directory for a file not written yet).
+            let realBase = Self.realPath(base) ?? base
+            let parent = String(resolved[..<(resolved.lastIndex(of: "/") ?? resolved.startIndex)])
+            let name = resolved[(resolved.lastIndex(of: "/") ?? resolved.startIndex)...]
+            if let real = Self.realPath(resolved) ?? Self.realPath(parent.isEmpty ? "/" : parent).map({ $0 + name }),
+                !Self.isInside(real, realBase)
+            {
+                throw PipeError(.forbidden, "\(path) leads outside \(root)", details: ["path": path])
             }
             return resolved
         }
+    }
+
+    static func isInside(_ path: String, _ base: String) -> Bool {
+        path == base || path.hasPrefix(base == "/" ? "/" : base + "/")
+    }
+
+    /// The path with every symbolic link resolved, `nil` when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     func requireStorage() throws(PipeError) -> any ObjectStorage {
