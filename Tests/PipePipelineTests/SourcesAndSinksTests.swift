@@ -108,6 +108,35 @@ struct SourcesAndSinksTests {
         #expect(leftovers.sorted() == ["big.json", "orders.csv"])
     }
 
+    @Test("a JSON Lines file decodes in parallel chunks, in order, with lines longer than a chunk and bad lines named")
+    func jsonLinesChunks() async throws {
+        let scratch = try Scratch()
+        var text = ""
+        for n in 0..<20_000 { text += #"{"n":\#(n),"pad":"\#(String(repeating: "x", count: n % 97))"}"# + "\n" }
+        text += #"{"n":20000,"pad":"\#(String(repeating: "y", count: 1_500_000))"}"# + "\n\n"  // longer than a read
+        for n in 20_001..<40_000 { text += #"{"n":\#(n)}"# + "\r\n" }
+        try scratch.write("in.jsonl", text)
+        let definition = try PipelineDefinition.parse(
+            json: #"""
+                {"name": "chunks", "source": {"type": "file", "path": "in.jsonl"},
+                 "steps": [{"type": "filter", "expression": "n % `3` != `0`"}, {"type": "map", "expression": "n"}]}
+                """#)
+        let environment = PipelineEnvironment(fileAccess: .within(scratch.url.path))
+        let result = try await definition.compile().execute(environment: environment)
+        #expect(result.records == (0..<40_000).filter { $0 % 3 != 0 }.map { .int($0) })
+        #expect(result.report.read == 40_000 && result.report.steps.allSatisfy(\.isBalanced))
+
+        try scratch.write("bad.jsonl", String(repeating: "{\"n\":1}\n", count: 30_000) + "{oops}\n")
+        var bad = definition
+        bad.source = .file(path: "bad.jsonl", format: .jsonLines)
+        do {
+            _ = try await bad.compile().execute(environment: environment)
+            Issue.record("accepted a bad line")
+        } catch {
+            #expect(error.details["line"] == "30001", "\(error)")
+        }
+    }
+
     @Test("file access is confined to the environment's directory, or denied")
     func fileAccess() async throws {
         let scratch = try Scratch()

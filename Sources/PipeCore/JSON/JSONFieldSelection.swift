@@ -118,8 +118,10 @@ extension JSONParser {
         guard pos < end, base[pos] == UInt8(ascii: "{") else { return try parseValue() }
         try enter()
         pos += 1
+        let storage = selection.storage
         var members: [JSONObject.Member] = []
-        members.reserveCapacity(selection.fields.count)
+        members.reserveCapacity(storage.fields.count)
+        var seen: UInt64 = 0  // which fields (of the first 64) are already in `members`
         skipWhitespace()
         if pos < end, base[pos] == UInt8(ascii: "}") {
             pos += 1
@@ -143,17 +145,22 @@ extension JSONParser {
             skipWhitespace()
             if let field {
                 let value: JSONValue
-                if let inner = selection.fields[field].inner {
+                if let inner = storage.fields[field].inner {
                     value = try parseSelected(inner)
                 } else {
                     value = try parseValue()
                 }
-                let name = selection.fields[field].name
-                if let index = members.firstIndex(where: { $0.key == name }) {
+                let bit: UInt64 = field < 64 ? 1 << field : 0
+                let name = storage.fields[field].name
+                if seen & bit == 0 && bit != 0 {
+                    seen |= bit
+                    members.append(
+                        JSONObject.Member(key: name, value: value, fingerprint: storage.fields[field].fingerprint))
+                } else if let index = members.firstIndex(where: { $0.key == name }) {
                     members[index].value = value  // a duplicate key: the last one wins
                 } else {
                     members.append(
-                        JSONObject.Member(key: name, value: value, fingerprint: selection.fields[field].fingerprint))
+                        JSONObject.Member(key: name, value: value, fingerprint: storage.fields[field].fingerprint))
                 }
             } else {
                 try skipValue()

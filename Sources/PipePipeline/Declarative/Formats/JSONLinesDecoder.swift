@@ -23,16 +23,25 @@ struct JSONLinesDecoder: RecordDecoder {
         line = firstLine
     }
 
-    /// Decodes a buffer of whole lines.
-    mutating func decode(_ bytes: [UInt8], into records: inout [JSONValue]) throws(PipeError) {
+    /// Decodes a buffer of whole lines, handing each record to `each` as soon as it is parsed (so it can be
+    /// used while it is still in the cache, and freed).
+    mutating func decode(_ bytes: [UInt8], each: (JSONValue) throws(PipeError) -> Void) throws(PipeError) {
         let result = bytes.withUnsafeBytes { raw in
-            Result { () throws(PipeError) in try feed(raw, into: &records) }
+            Result { () throws(PipeError) in try feed(raw, each: each) }
         }
         try result.get()
-        try finish(into: &records)
+        try finish(each: each)
     }
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer, into records: inout [JSONValue]) throws(PipeError) {
+        try feed(bytes) { (record: JSONValue) throws(PipeError) in records.append(record) }
+    }
+
+    mutating func finish(into records: inout [JSONValue]) throws(PipeError) {
+        try finish { (record: JSONValue) throws(PipeError) in records.append(record) }
+    }
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, each: (JSONValue) throws(PipeError) -> Void) throws(PipeError) {
         var start = 0
         while start < bytes.count {
             guard let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else {
@@ -42,13 +51,13 @@ struct JSONLinesDecoder: RecordDecoder {
             }
             let newline = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
             if carry.isEmpty {
-                try emit(UnsafeRawBufferPointer(rebasing: bytes[start..<newline]), into: &records)
+                try emit(UnsafeRawBufferPointer(rebasing: bytes[start..<newline]), each: each)
             } else {
                 carry.append(contentsOf: bytes[start..<newline])
                 let pending = carry
                 carry.removeAll(keepingCapacity: true)
                 let result = pending.withUnsafeBytes { raw in
-                    Result { () throws(PipeError) in try emit(raw, into: &records) }
+                    Result { () throws(PipeError) in try emit(raw, each: each) }
                 }
                 try result.get()
             }
@@ -56,33 +65,37 @@ struct JSONLinesDecoder: RecordDecoder {
         }
     }
 
-    mutating func finish(into records: inout [JSONValue]) throws(PipeError) {
+    mutating func finish(each: (JSONValue) throws(PipeError) -> Void) throws(PipeError) {
         guard !carry.isEmpty else { return }
         let pending = carry
         carry = []
         let result = pending.withUnsafeBytes { raw in
-            Result { () throws(PipeError) in try emit(raw, into: &records) }
+            Result { () throws(PipeError) in try emit(raw, each: each) }
         }
         try result.get()
     }
 
-    private mutating func emit(_ raw: UnsafeRawBufferPointer, into records: inout [JSONValue]) throws(PipeError) {
+    private mutating func emit(_ raw: UnsafeRawBufferPointer, each: (JSONValue) throws(PipeError) -> Void)
+        throws(PipeError)
+    {
         line += 1
         var text = raw
         if let last = text.last, last == 0x0D { text = UnsafeRawBufferPointer(rebasing: text.dropLast()) }
         if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
         guard text.count <= maxRecordBytes else { throw tooLong() }
+        let record: JSONValue
         do {
             if let selection {
-                records.append(try JSONValue(parsing: text, selecting: selection))
+                record = try JSONValue(parsing: text, selecting: selection)
             } else {
-                records.append(try JSONValue(parsing: text))
+                record = try JSONValue(parsing: text)
             }
         } catch {
             var details = error.details
             details["line"] = String(line)
             throw PipeError(error.code, "line \(line): \(error.message)", details: details)
         }
+        try each(record)
     }
 
     private func tooLong() -> PipeError {

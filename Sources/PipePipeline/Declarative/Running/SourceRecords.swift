@@ -175,6 +175,30 @@ struct StatelessPrefix: Sendable {
         self.metrics = metrics
     }
 
+    /// Decodes whole lines and takes each record through the steps as soon as it is parsed.
+    func decode(_ bytes: [UInt8], with decoder: inout JSONLinesDecoder) -> DecodedChunk {
+        var ledger = StepLedger(steps: steps, limits: limits, metrics: metrics)
+        var chunk = DecodedChunk()
+        var stepFailure: PipeError?
+        do throws(PipeError) {
+            try decoder.decode(bytes) { (record: JSONValue) throws(PipeError) in
+                chunk.read += 1
+                do {
+                    try ledger.pushStateless(record, at: 0, end: steps.count, into: &chunk.records)
+                } catch {
+                    stepFailure = (error as? PipeError) ?? PipeError(.internalError, "\(error)")
+                    throw stepFailure!  // stops decoding the chunk
+                }
+            }
+        } catch {
+            chunk.failure = stepFailure ?? error
+        }
+        chunk.stepsDone = steps.count
+        chunk.counts = ledger.counts
+        chunk.deadLetters = ledger.deadLetters
+        return chunk
+    }
+
     func run(_ chunk: inout DecodedChunk) {
         var ledger = StepLedger(steps: steps, limits: limits, metrics: metrics)
         var output: [JSONValue] = []
@@ -206,11 +230,30 @@ final class FileReader {
         }
     }
 
+    /// Reads the next chunk into a new array after a copy of `prefix`, without an intermediate buffer; `nil`
+    /// at the end of the file.
+    func read(after prefix: [UInt8]) throws(PipeError) -> [UInt8]? {
+        let size = buffer.count
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: prefix.count + size) { storage, initialized in
+            _ = storage.initialize(fromContentsOf: prefix)
+            while true {
+                let count = Glibc_read(descriptor, storage.baseAddress! + prefix.count, size)
+                if count < 0 && errno == EINTR { continue }
+                if count < 0 { failure = errno }
+                initialized = prefix.count + max(0, count)
+                return
+            }
+        }
+        if failure != 0 { throw PipeError(.unavailable, "read failed: errno \(failure)") }
+        return bytes.count == prefix.count ? nil : bytes
+    }
+
     /// Reads the next chunk and passes it to `body`; `nil` at the end of the file.
     func nextChunk<T>(_ body: (UnsafeRawBufferPointer) -> T) throws(PipeError) -> T? {
         while true {
             let count = buffer.withUnsafeMutableBytes { raw in
-                read(descriptor, raw.baseAddress!, raw.count)
+                Glibc_read(descriptor, raw.baseAddress!, raw.count)
             }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -281,17 +324,16 @@ final class Prefetcher {
             while true {
                 while spawned - sent < width && !atEnd {
                     try Task.checkCancellation()
-                    var piece: [UInt8] = []
-                    let read: Void? = try reader.nextChunk { raw -> Void in
+                    var piece: [UInt8]
+                    if let read = try reader.read(after: carry) {
                         // Everything up to the last line end is whole lines; the rest waits for the next read.
-                        var cut = raw.count  // the last line end is near: records are short
-                        while cut > 0 && raw[cut - 1] != 0x0A { cut -= 1 }
-                        piece = carry
-                        piece.append(contentsOf: raw[0..<cut])
-                        carry.removeAll(keepingCapacity: true)
-                        carry.append(contentsOf: raw[cut...])
-                    }
-                    if read == nil {
+                        piece = read
+                        var cut = piece.count  // the last line end is near: records are short
+                        while cut > carry.count && piece[cut - 1] != 0x0A { cut -= 1 }
+                        if cut == carry.count && !piece[..<cut].contains(0x0A) { cut = 0 }
+                        carry = Array(piece[cut...])
+                        piece.removeSubrange(cut...)
+                    } else {
                         atEnd = true
                         piece = carry
                     }
@@ -308,15 +350,19 @@ final class Prefetcher {
                     group.addTask {
                         var decoder = JSONLinesDecoder(
                             maxRecordBytes: limits.maxRecordBytes, selection: selection, firstLine: firstLine)
-                        var chunk = DecodedChunk()
-                        do throws(PipeError) {
-                            try decoder.decode(piece, into: &chunk.records)
-                        } catch {
-                            chunk.failure = error
+                        guard let prefix else {
+                            var chunk = DecodedChunk()
+                            do throws(PipeError) {
+                                try decoder.decode(piece) { (record: JSONValue) throws(PipeError) in
+                                    chunk.records.append(record)
+                                }
+                            } catch {
+                                chunk.failure = error
+                            }
+                            chunk.read = chunk.records.count
+                            return (index, chunk)
                         }
-                        chunk.read = chunk.records.count
-                        prefix?.run(&chunk)
-                        return (index, chunk)
+                        return (index, prefix.decode(piece, with: &decoder))
                     }
                 }
                 guard spawned > sent, let (index, chunk) = try await group.next() else { return }
@@ -354,4 +400,9 @@ final class Prefetcher {
         driver?.cancel()
         channel.finish(CancellationError())
     }
+}
+
+/// `read(2)`, named apart from `FileReader.read(after:)`.
+private func Glibc_read(_ descriptor: Int32, _ bytes: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, bytes, count)
 }
