@@ -18,16 +18,55 @@ public struct JSONFieldSelection: Sendable, Hashable {
     }
 
     /// The selection's contents, in one reference so that passing a selection around costs one retain.
-    final class Storage: Sendable {
+    ///
+    /// The names also live in one raw buffer, so matching a key (done for every key of every record) reads
+    /// memory without touching a reference count.
+    final class Storage: @unchecked Sendable {
+        // @unchecked Sendable: every property is set in `init` and never changed; `names` and `offsets` point
+        // to memory this object allocates, fills before anyone can see it, only reads afterwards, and frees in
+        // `deinit`.
         let fields: [Field]
-        /// Each field name's length and first byte, to rule out most keys without touching `fields`.
-        let lengths: [Int]
-        let firstBytes: [UInt8]
+        let count: Int
+        /// The field names' UTF-8, one after another; field `i` is `names[offsets[i]..<offsets[i + 1]]`.
+        let names: UnsafeMutablePointer<UInt8>
+        let offsets: UnsafeMutablePointer<Int>
 
         init(fields: [Field]) {
             self.fields = fields
-            lengths = fields.map(\.utf8.count)
-            firstBytes = fields.map { $0.utf8.first ?? 0 }
+            count = fields.count
+            let total = fields.reduce(0) { $0 + $1.utf8.count }
+            names = .allocate(capacity: max(1, total))
+            offsets = .allocate(capacity: fields.count + 1)
+            var offset = 0
+            for (index, field) in fields.enumerated() {
+                offsets[index] = offset
+                for byte in field.utf8 {
+                    names[offset] = byte
+                    offset += 1
+                }
+            }
+            offsets[fields.count] = offset
+        }
+
+        /// The index of the field whose name is `key`'s bytes.
+        @inline(__always)
+        func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+            var index = 0
+            while index < count {
+                let start = offsets[index]
+                if offsets[index + 1] - start == key.count {
+                    var i = 0
+                    while i < key.count && names[start + i] == key[i] { i += 1 }
+                    if i == key.count { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
+
+        deinit {
+            names.deallocate()
+            offsets.deallocate()
         }
     }
 
@@ -65,30 +104,9 @@ public struct JSONFieldSelection: Sendable, Hashable {
 
     /// The index of the selected field named by the raw (escape-free) key bytes.
     @inline(__always)
-    func field(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
-        let storage = self.storage
-        guard let first = key.first else { return storage.fields.firstIndex { $0.utf8.isEmpty } }
-        for index in 0..<storage.lengths.count
-        where storage.lengths[index] == key.count && storage.firstBytes[index] == first {
-            let equal = storage.fields[index].utf8.withUnsafeBufferPointer {
-                memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0
-            }
-            if equal { return index }
-        }
-        return nil
-    }
+    func field(_ key: UnsafeBufferPointer<UInt8>) -> Int? { storage.index(of: key) }
 
     func field(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
-}
-
-@inline(__always)
-private func memcmp(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
-    var i = 0
-    while i < count {
-        if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
-        i += 1
-    }
-    return 0
 }
 
 extension JSONValue {
@@ -134,7 +152,7 @@ extension JSONParser {
             let keyStart = pos + 1
             let field: Int?
             if let keyEnd = try skipSimpleString() {
-                field = selection.field(UnsafeBufferPointer(start: base + keyStart, count: keyEnd - keyStart))
+                field = storage.index(of: UnsafeBufferPointer(start: base + keyStart, count: keyEnd - keyStart))
             } else {
                 pos = keyStart - 1
                 field = selection.field(named: try parseString())
