@@ -183,13 +183,7 @@ extension JSONParser {
             } else {
                 try skipValue()
             }
-            skipWhitespace()
-            guard pos < end else { throw error("unterminated object") }
-            let c = base[pos]
-            pos += 1
-            if c == UInt8(ascii: ",") { continue }
-            if c == UInt8(ascii: "}") { break }
-            throw error("expected ',' or '}' in object", at: pos - 1)
+            if try endOfMember() { break }
         }
         depth -= 1
         return .object(JSONObject(uniqueMembers: members))

@@ -142,6 +142,18 @@ struct JSONParser {
         pos += count
     }
 
+    /// After an object member's value: `false` after a `,` (another member follows), `true` after the `}`.
+    @inline(__always)
+    mutating func endOfMember() throws(PipeError) -> Bool {
+        skipWhitespace()
+        guard pos < end else { throw error("unterminated object") }
+        let c = base[pos]
+        pos += 1
+        if c == UInt8(ascii: ",") { return false }
+        if c == UInt8(ascii: "}") { return true }
+        throw error("expected ',' or '}' in object", at: pos - 1)
+    }
+
     mutating func enter() throws(PipeError) {
         depth += 1
         if depth > maxDepth {
@@ -228,13 +240,7 @@ struct JSONParser {
                 memberStack.append(JSONObject.Member(key: key, value: value, fingerprint: fingerprint))
             }
             seenKeyBits |= bit
-            skipWhitespace()
-            guard pos < end else { throw error("unterminated object") }
-            let c = base[pos]
-            pos += 1
-            if c == UInt8(ascii: ",") { continue }
-            if c == UInt8(ascii: "}") { break }
-            throw error("expected ',' or '}' in object", at: pos - 1)
+            if try endOfMember() { break }
         }
         depth -= 1
         return .object(JSONObject(uniqueMembers: Array(memberStack[first...])))

@@ -5,7 +5,7 @@ extension JMESPathExpression {
     /// path's whole value may be read, nothing outside them is. `nil` when the expression may read the whole
     /// input (`@`, `$`, `keys(@)`, a wildcard at the top, …).
     ///
-    /// Readers use it to build only what an expression needs (``JSONFieldSelection``); evaluating the
+    /// Readers use it to build only what an expression needs (`JSONFieldSelection` in PipeCore); evaluating the
     /// expression on an input cut down to these paths gives the same result as on the whole input.
     public var fieldPaths: [[String]]? {
         if root.mentionsRoot { return nil }

@@ -31,7 +31,7 @@ public actor PipelineJobs {
     /// Jobs this runner is executing now: their results come from the run, never from the queue's record.
     private var active: Set<JobID> = []
     /// How many finished jobs' results are kept for ``result(_:)``.
-    let maxKeptResults = 1_000
+    public let maxKeptResults = 1_000
     private var waiters: [JobID: [CheckedContinuation<PipelineJobResult, Never>]] = [:]
     private var listeners: [JobID: [AsyncStream<JobEvent>.Continuation]] = [:]
     private var draining = false

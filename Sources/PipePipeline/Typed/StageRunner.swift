@@ -51,18 +51,6 @@ extension StageRunner {
     func attempt(_ element: Input) async throws -> Emission<Output> {
         guard let timeout else { return try await transform(element) }
         let transform = self.transform
-        let name = self.name
-        return try await withThrowingTaskGroup(of: Emission<Output>?.self) { group in
-            group.addTask { try await transform(element) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let emission = first else {
-                throw PipeError(.timeout, "stage \(name) took longer than \(timeout)")
-            }
-            return emission
-        }
+        return try await withTimeout(timeout, "stage \(name)") { try await transform(element) }
     }
 }

@@ -204,18 +204,9 @@ public struct DefinitionRun<Base: AsyncSequence & Sendable>: AsyncSequence, Send
         {
             guard let timeout = step.timeout else { return try await step.run(record, state: state, limits: limits) }
             let limits = self.limits
-            return try await withThrowingTaskGroup(of: Emission<JSONValue>?.self) { group in
-                // Only custom steps take a timeout, and they keep no state, so `state` is never shared.
-                group.addTask { try await step.run(record, state: .none, limits: limits) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let emission = first else {
-                    throw PipeError(.timeout, "\(step.label) took longer than \(DurationText.format(timeout))")
-                }
-                return emission
+            // Only custom steps take a timeout, and they keep no state, so `state` is never shared.
+            return try await withTimeout(timeout, step.label) {
+                try await step.run(record, state: .none, limits: limits)
             }
         }
 
