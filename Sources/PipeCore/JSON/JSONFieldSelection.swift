@@ -102,6 +102,23 @@ public struct JSONFieldSelection: Sendable, Hashable {
             })
     }
 
+    /// A copy sharing no storage with this one, for a task of its own. Parsing retains the selection's storage
+    /// for every record, and a retain writes the object's first cache line, where the field table's pointers
+    /// also live: shared by tasks on two processors, every key lookup would wait for that line to come back.
+    public func privateCopy() -> JSONFieldSelection {
+        JSONFieldSelection(
+            storage: Storage(
+                fields: storage.fields.map { field in
+                    Field(
+                        name: field.name, utf8: field.utf8, fingerprint: field.fingerprint,
+                        inner: field.inner?.privateCopy())
+                }))
+    }
+
+    private init(storage: Storage) {
+        self.storage = storage
+    }
+
     /// The index of the selected field named by the raw (escape-free) key bytes.
     @inline(__always)
     func field(_ key: UnsafeBufferPointer<UInt8>) -> Int? { storage.index(of: key) }

@@ -2,7 +2,8 @@ import PipeCore
 import PipeExpression
 
 /// An `aggregate` step with its expressions compiled.
-struct CompiledAggregate: Sendable {
+/// A class, so the per-record `switch` over a step's operation copies one reference, not five arrays.
+final class CompiledAggregate: Sendable {
     enum Kind: Sendable {
         case count, sum, avg, min, max, distinct
     }
@@ -20,6 +21,9 @@ struct CompiledAggregate: Sendable {
     let window: WindowShape?
     let measures: [Measure]
     let expressions: [JMESPathExpression]
+    /// Each measure's kind and expression slot, apart, so the per-record loop copies no `Measure`.
+    let kinds: [Kind]
+    let slots: [Int?]
 
     init(groupBy: JMESPathExpression?, window: WindowShape?, measures: [(String, Kind, JMESPathExpression?)]) {
         self.groupBy = groupBy
@@ -34,6 +38,8 @@ struct CompiledAggregate: Sendable {
             return Measure(name: name, kind: kind, expression: expression, slot: expressions.count - 1)
         }
         self.expressions = expressions
+        kinds = self.measures.map(\.kind)
+        slots = self.measures.map(\.slot)
     }
 }
 
@@ -114,17 +120,18 @@ final class AggregateGroups {
         for expression in aggregate.expressions { evaluated.append(try expression.evaluate(record)) }
         var values: [JSONValue] = []
         values.reserveCapacity(aggregate.measures.count)
-        for measure in aggregate.measures {
-            let value = measure.slot.map { evaluated[$0] } ?? .null
-            switch (measure.kind, value) {
+        for index in aggregate.kinds.indices {
+            let kind = aggregate.kinds[index]
+            let value = aggregate.slots[index].map { evaluated[$0] } ?? .null
+            switch (kind, value) {
             case (_, .null), (.count, _), (.distinct, _): break
             case (.sum, .number), (.avg, .number), (.min, .number), (.max, .number): break
             case (.min, .string), (.max, .string): break
             default:
-                let wanted = measure.kind == .min || measure.kind == .max ? "a number or a string" : "a number"
+                let wanted = kind == .min || kind == .max ? "a number or a string" : "a number"
                 throw PipeError(
                     .invalidArgument,
-                    "measure \(measure.name) (\(measure.kind)) needs \(wanted), got \(value.kind.rawValue)")
+                    "measure \(aggregate.measures[index].name) (\(kind)) needs \(wanted), got \(value.kind.rawValue)")
             }
             values.append(value)
         }
@@ -205,10 +212,10 @@ final class AggregateGroups {
 
     private static func fold(_ current: inout [MeasureValue], _ values: [JSONValue], aggregate: CompiledAggregate) {
         for (index, value) in values.enumerated() {
-            let kind = aggregate.measures[index].kind
+            let kind = aggregate.kinds[index]
             switch (current[index], value) {
             case (.count(let n), _):
-                if aggregate.measures[index].expression == nil || !value.isNull { current[index] = .count(n + 1) }
+                if aggregate.slots[index] == nil || !value.isNull { current[index] = .count(n + 1) }
             case (_, .null): continue
             case (.sum(var sum), .number(let number)):
                 sum.add(number)

@@ -96,6 +96,9 @@ extension CompiledPipeline {
 
     /// The definition's source as a record sequence.
     func openSource(_ input: AnyRecords?, environment: PipelineEnvironment) throws(PipeError) -> AnyRecords {
+        // Private copies are compiled without the program's transforms, so a definition with custom steps
+        // shares its compiled steps instead.
+        let customSteps = definition.steps.contains { if case .custom = $0.operation { true } else { false } }
         let limits = definition.limits
         switch definition.source {
         case .caller:
@@ -107,7 +110,8 @@ extension CompiledPipeline {
             records.selection = selection
             records.prefix = StatelessPrefix(
                 steps, limits: limits,
-                metrics: RunMetrics(pipeline: definition.name.rawValue, steps: steps.map(\.label)))
+                metrics: RunMetrics(pipeline: definition.name.rawValue, steps: steps.map(\.label)),
+                definition: customSteps ? nil : definition)
             return AnyRecords(records)
         case .storage(let bucket, let key, let format):
             var records = DecodedRecords(

@@ -155,13 +155,22 @@ struct DecodedChunk: Sendable {
 /// The run's first steps, when they keep no state and never suspend (`filter`, `map`, `flatMap`, `validate`,
 /// `parse`, `format`): decoding tasks run them on whole chunks in parallel, and the parsed records that do
 /// not get through die on the task that made them.
+///
+/// Each chunk runs its own copy of the steps, compiled anew (when they have no custom transform): a retain
+/// writes an object's first cache line, so steps and expression trees shared by tasks on two processors would
+/// have that line bounced between them for every record, which costs more than compiling a few expressions
+/// once per megabyte.
 struct StatelessPrefix: Sendable {
     let steps: [CompiledStep]
     let limits: PipelineLimits
     let metrics: RunMetrics
+    /// The definition the steps came from, to compile private copies from.
+    let definition: PipelineDefinition?
 
     /// The leading stateless steps of `steps`, or `nil` when the first step is not one.
-    init?(_ steps: [CompiledStep], limits: PipelineLimits, metrics: RunMetrics) {
+    init?(
+        _ steps: [CompiledStep], limits: PipelineLimits, metrics: RunMetrics, definition: PipelineDefinition? = nil
+    ) {
         let prefix = steps.prefix { step in
             guard !step.isAsynchronous else { return false }
             switch step.operation {
@@ -173,6 +182,20 @@ struct StatelessPrefix: Sendable {
         self.steps = Array(prefix)
         self.limits = limits
         self.metrics = metrics
+        self.definition = definition
+    }
+
+    private init(steps: [CompiledStep], limits: PipelineLimits, metrics: RunMetrics) {
+        self.steps = steps
+        self.limits = limits
+        self.metrics = metrics
+        definition = nil
+    }
+
+    /// The same steps compiled anew, sharing nothing with other tasks (itself when it cannot recompile).
+    func privateCopy() -> StatelessPrefix {
+        guard let definition, let compiled = try? definition.compile() else { return self }
+        return StatelessPrefix(steps: Array(compiled.steps.prefix(steps.count)), limits: limits, metrics: metrics)
     }
 
     /// Decodes whole lines and takes each record through the steps as soon as it is parsed.
@@ -180,11 +203,12 @@ struct StatelessPrefix: Sendable {
         var ledger = StepLedger(steps: steps, limits: limits, metrics: metrics)
         var chunk = DecodedChunk()
         var stepFailure: PipeError?
+        let end = steps.count  // read here, so the per-record closure does not capture (and copy) `self`
         do throws(PipeError) {
             try decoder.decode(bytes) { (record: JSONValue) throws(PipeError) in
                 chunk.read += 1
                 do {
-                    try ledger.pushStateless(record, at: 0, end: steps.count, into: &chunk.records)
+                    try ledger.pushStateless(record, at: 0, end: end, into: &chunk.records)
                 } catch {
                     stepFailure = (error as? PipeError) ?? PipeError(.internalError, "\(error)")
                     throw stepFailure!  // stops decoding the chunk
@@ -349,8 +373,9 @@ final class Prefetcher {
                     spawned += 1
                     group.addTask {
                         var decoder = JSONLinesDecoder(
-                            maxRecordBytes: limits.maxRecordBytes, selection: selection, firstLine: firstLine)
-                        guard let prefix else {
+                            maxRecordBytes: limits.maxRecordBytes, selection: selection?.privateCopy(),
+                            firstLine: firstLine)
+                        guard let prefix = prefix?.privateCopy() else {
                             var chunk = DecodedChunk()
                             do throws(PipeError) {
                                 try decoder.decode(piece) { (record: JSONValue) throws(PipeError) in
