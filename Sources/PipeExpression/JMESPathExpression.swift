@@ -15,10 +15,26 @@ import PipeCore
 /// (`syntax`, `invalid-type`, `invalid-arity`, `unknown-function`, `invalid-value`, `not-a-number`,
 /// `undefined-variable`); syntax errors also carry `details["position"]`, a code-point offset.
 public struct JMESPathExpression: Sendable, CustomStringConvertible {
+    /// The compiled expression in one object, so a copy of the expression (pipelines copy it for every
+    /// record they evaluate it on) retains one reference instead of the text's and the tree's.
+    final class Compiled: Sendable {
+        let source: String
+        let root: Node
+        let slotCount: Int
+
+        init(source: String, root: Node, slotCount: Int) {
+            self.source = source
+            self.root = root
+            self.slotCount = slotCount
+        }
+    }
+
+    let compiled: Compiled
+
     /// The expression text as written.
-    public let source: String
-    let root: Node
-    let slotCount: Int
+    public var source: String { compiled.source }
+    var root: Node { compiled.root }
+    var slotCount: Int { compiled.slotCount }
 
     /// Compiles `source`.
     /// - Throws: ``PipeCore/PipeError`` with code `expression_syntax`, `expression_unknown_function`,
@@ -27,9 +43,8 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
     public init(_ source: String) throws(PipeError) {
         var lexer = Lexer(source)
         var parser = Parser(tokens: try lexer.tokenize())
-        self.root = try parser.parseExpression()
-        self.slotCount = parser.slotCount
-        self.source = source
+        let root = try parser.parseExpression()
+        compiled = Compiled(source: source, root: root, slotCount: parser.slotCount)
     }
 
     /// Evaluates the expression against `document`.
@@ -47,8 +62,9 @@ public struct JMESPathExpression: Sendable, CustomStringConvertible {
     /// Evaluates with an explicit work budget (see ``defaultBudget``).
     /// - Throws: ``PipeCore/PipeError`` with code `limit_exceeded` when the budget runs out.
     public func evaluate(_ document: JSONValue, budget: Int) throws(PipeError) -> JSONValue {
-        var evaluator = Evaluator(root: document, slotCount: slotCount, budget: budget)
-        return try evaluator.evaluate(root, document)
+        let compiled = self.compiled
+        var evaluator = Evaluator(root: document, slotCount: compiled.slotCount, budget: budget)
+        return try evaluator.evaluate(compiled.root, document)
     }
 
     public var description: String { source }
