@@ -25,6 +25,9 @@ run: build
 	@$$($(SWIFT) build --show-bin-path)/pipe query \
 		'orders[?total > `100`] | sort_by(@, &total)[].{id: id, customer: customer.name, total: total}' \
 		Examples/orders.json
+	@echo '$$ pipe run Examples/pipelines/revenue-by-status.yaml --input Examples/data/orders.jsonl'
+	@$$($(SWIFT) build --show-bin-path)/pipe run Examples/pipelines/revenue-by-status.yaml \
+		--input Examples/data/orders.jsonl
 
 # Tests run one at a time: the large-transfer tests measure the process's resident memory, which
 # memory-hungry tests running beside them (fuzzing, 100k-key objects) would blur.
