@@ -49,6 +49,23 @@ struct JSONFieldSelectionTests {
         }
     }
 
+    @Test("skipped strings of every length, with escapes and non-ASCII at every offset of a word")
+    func skippedStrings() throws {
+        for length in 0..<24 {
+            for offset in 0...length {
+                for insert in [#"\""#, #"\\"#, "é", "\\u00e9", "😀"] {
+                    var text = String(repeating: "a", count: length)
+                    text.insert(contentsOf: insert, at: text.index(text.startIndex, offsetBy: offset))
+                    let string = "\"" + text + "\""
+                    let document = "{\"skip\": " + string + ", \"k\": [" + string + "], \"keep\": \(length)}"
+                    #expect(try Self.parse(document, [["keep"]]) == ["keep": .int(length)], "\(document)")
+                }
+                let broken = #"{"skip": "\#(String(repeating: "a", count: length))"# + "\u{01}" + #"", "keep": 1}"#
+                #expect(throws: PipeError.self) { try Self.parse(broken, [["keep"]]) }
+            }
+        }
+    }
+
     @Test("duplicate keys: the last one wins, as in a full parse")
     func duplicates() throws {
         #expect(try Self.parse(#"{"a": 1, "b": 2, "a": 3}"#, [["a"]]) == ["a": 3])

@@ -233,13 +233,19 @@ extension JSONParser {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         while pos + 8 <= end {
-            let word = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
             // A byte is flagged when it is zero (after the XOR) or below 0x20; bytes at or above 0x80 never are.
             let special =
                 ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if special & highs != 0 { return }
+            let flagged = special & highs
+            if flagged != 0 {
+                // The lowest flagged byte is a real match (the subtraction's borrow can only flag bytes above
+                // it, never below), so jump straight to it.
+                pos += flagged.trailingZeroBitCount >> 3
+                return
+            }
             pos += 8
         }
     }
