@@ -16,13 +16,14 @@
 public struct Pipeline<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element: Sendable {
     public typealias Element = Base.Element
 
-    let base: Base
+    @usableFromInline let base: Base
 
     /// Starts a pipeline from any asynchronous sequence.
     public init(_ source: Base) {
         base = source
     }
 
+    @inlinable
     public func makeAsyncIterator() -> Base.AsyncIterator { base.makeAsyncIterator() }
 }
 

@@ -2,10 +2,12 @@ import PipeCore
 
 /// Wraps an error thrown by a stage's closure so the run fails with an error that names the stage
 /// and the record (code `pipeline_stage_failed`).
+@usableFromInline
 enum StageFailure {
     /// Longest record excerpt kept in an error: records can be large and may hold secrets.
     static let excerptLimit = 200
 
+    @usableFromInline
     static func wrap(_ error: any Error, stage: String, record: some Sendable) -> PipeError {
         if let error = error as? PipeError,
             error.code == .pipelineStageFailed || error.code == .cancelled || error.code == .limitExceeded

@@ -13,8 +13,10 @@ public struct TransformStage<Base: AsyncSequence & Sendable, Output: Sendable>: 
 where Base.Element: Sendable {
     public typealias Element = Output
 
-    let base: Base
-    let runner: StageRunner<Base.Element, Output>
+    // Inlinable, with the per-record path of `StageRunner`, so a pipeline built in another module is
+    // specialised there for its own record types instead of looking generic metadata up for every record.
+    @usableFromInline let base: Base
+    @usableFromInline let runner: StageRunner<Base.Element, Output>
 
     init(
         base: Base, name: String, retry: RetryPolicy?, timeout: Duration? = nil,
@@ -27,12 +29,19 @@ where Base.Element: Sendable {
 
     /// Pulls one record at a time from the stage before and applies the closure.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        var base: Base.AsyncIterator
-        let stage: TransformStage
-        var pending: [Output] = []
-        var pendingIndex = 0
+        @usableFromInline var base: Base.AsyncIterator
+        @usableFromInline let stage: TransformStage
+        @usableFromInline var pending: [Output] = []
+        @usableFromInline var pendingIndex = 0
+
+        @inlinable
+        init(base: Base.AsyncIterator, stage: TransformStage) {
+            self.base = base
+            self.stage = stage
+        }
 
         /// The next output record, `nil` at the end.
+        @inlinable
         public mutating func next() async throws -> Output? {
             if pendingIndex < pending.count {
                 defer { pendingIndex += 1 }
@@ -54,5 +63,6 @@ where Base.Element: Sendable {
         }
     }
 
+    @inlinable
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), stage: self) }
 }
