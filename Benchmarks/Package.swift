@@ -65,6 +65,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
+        .executableTarget(
+            name: "PipelineBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                "PipelineWorkloads",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/PipelineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
         // `expression-bench`: plain ns/op per benchmarks.json case, for scripts/compare-jmespath.sh. It does not
         // link package-benchmark, so it builds quickly and runs without the malloc interposer.
         .executableTarget(
@@ -75,13 +86,18 @@ let package = Package(
                 .product(name: "PipeExpression", package: "Pipe"),
             ]
         ),
-        .executableTarget(
-            name: "PipelineBench",
+        // The pipeline workload in its three forms (loop, typed, declarative), shared by the two below.
+        .target(
+            name: "PipelineWorkloads",
             dependencies: [
                 .product(name: "PipeCore", package: "Pipe"),
                 .product(name: "PipeExpression", package: "Pipe"),
                 .product(name: "PipePipeline", package: "Pipe"),
             ]
+        ),
+        .executableTarget(
+            name: "PipelineBench",
+            dependencies: ["PipelineWorkloads", .product(name: "PipeCore", package: "Pipe")]
         ),
         .executableTarget(
             name: "HTTPBench",

@@ -19,121 +19,13 @@
 
 import Foundation
 import PipeCore
-import PipeExpression
-import PipePipeline
+import PipelineWorkloads
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-struct Totals: Equatable {
-    var count = 0
-    var sum = 0.0
-    var min = Double.infinity
-    var max = -Double.infinity
-
-    mutating func add(_ amount: Double) {
-        count += 1
-        sum += amount
-        if amount < min { min = amount }
-        if amount > max { max = amount }
-    }
-}
-
-typealias Result = [String: Totals]
-
-func handWrittenLoop(_ path: String) throws -> (records: Int, result: Result) {
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw PipeError(.notFound, "cannot open \(path)") }
-    defer { close(descriptor) }
-    var reader = JSONLinesReader(fileDescriptor: descriptor)
-    var result: Result = [:]
-    var records = 0
-    try reader.forEachLine { line, _ throws(PipeError) in
-        records += 1
-        let record = try JSONValue(parsing: line)
-        guard record["active"] == .bool(true), let price = record["price"]?.doubleValue, price > 500 else {
-            return true
-        }
-        guard let city = record["address"]?["city"]?.stringValue, let qty = record["qty"]?.doubleValue else {
-            return true
-        }
-        result[city, default: Totals()].add(price * qty)
-        return true
-    }
-    return (records, result)
-}
-
-/// A box the typed pipeline's sink folds into (the sink closure runs on one task at a time).
-final class Fold: @unchecked Sendable {
-    // @unchecked Sendable: the pipeline calls its sink sequentially, so `result` is never touched concurrently.
-    var result: Result = [:]
-}
-
-func typedPipeline(_ path: String) async throws -> (records: Int, result: Result) {
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw PipeError(.notFound, "cannot open \(path)") }
-    defer { try? handle.close() }
-    let fold = Fold()
-    let read = ReadCounter()
-    try await Pipeline(JSONLinesRecords(fileDescriptor: handle.fileDescriptor))
-        .filter("paid") { record in
-            read.count += 1
-            guard record["active"] == .bool(true), let price = record["price"]?.doubleValue else { return false }
-            return price > 500
-        }
-        .compactMap("amount") { record -> (String, Double)? in
-            guard let city = record["address"]?["city"]?.stringValue, let price = record["price"]?.doubleValue,
-                let qty = record["qty"]?.doubleValue
-            else { return nil }
-            return (city, price * qty)
-        }
-        .sink { city, amount in fold.result[city, default: Totals()].add(amount) }
-    return (read.count, fold.result)
-}
-
-final class ReadCounter: @unchecked Sendable {
-    // @unchecked Sendable: incremented only from the pipeline's filter stage, which runs sequentially.
-    var count = 0
-}
-
-func declarative(_ path: String) async throws -> (records: Int, result: Result, output: [JSONValue]) {
-    let definition = PipelineDefinition(
-        name: try PipelineName("bench-orders"),
-        source: .file(path: path, format: .jsonLines),
-        steps: [
-            .filter(expression: "active && price > `500`"),
-            .map(expression: "{city: address.city, amount: price * qty}"),
-            PipelineStep(
-                .aggregate(
-                    AggregateSpec(
-                        groupBy: "city",
-                        measures: [
-                            ("count", .count(nil)), ("sum", .sum("amount")), ("min", .min("amount")),
-                            ("max", .max("amount")),
-                        ]))),
-        ])
-    let run = try await definition.compile().execute()
-    var result: Result = [:]
-    for record in run.records {
-        guard let city = record["key"]?.stringValue else { continue }
-        result[city] = Totals(
-            count: record["count"]?.intValue ?? 0, sum: record["sum"]?.doubleValue ?? 0,
-            min: record["min"]?.doubleValue ?? 0, max: record["max"]?.doubleValue ?? 0)
-    }
-    return (run.report.read, result, run.records)
-}
-
-func agree(_ a: Result, _ b: Result) -> Bool {
-    guard a.keys.sorted() == b.keys.sorted() else { return false }
-    for (city, x) in a {
-        guard let y = b[city], x.count == y.count, x.min == y.min, x.max == y.max,
-            abs(x.sum - y.sum) <= 1e-6 * max(1, abs(x.sum))
-        else { return false }
-    }
-    return true
-}
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -151,7 +43,7 @@ func maxRSSKilobytes() -> Int {
 }
 
 /// `{"city": …, "count": …, "max": …, "min": …, "sum": …}` with floats rounded to 2 decimals, sorted by city.
-func printResult(_ result: Result) {
+func printResult(_ result: OrderTotals) {
     func rounded(_ value: Double) -> String {
         var text = String(format: "%.2f", value)
         while text.hasSuffix("0") { text.removeLast() }
@@ -200,12 +92,12 @@ if printOnly {
 
 let variants = variant == "all" ? ["loop", "typed", "declarative"] : [variant]
 var rates: [String: [Double]] = [:]
-var reference: Result?
+var reference: OrderTotals?
 for round in 1...rounds {
     for name in variants {
         let started = ContinuousClock.now
         let records: Int
-        let result: Result
+        let result: OrderTotals
         switch name {
         case "loop": (records, result) = try handWrittenLoop(file)
         case "typed": (records, result) = try await typedPipeline(file)
