@@ -230,24 +230,33 @@ extension JSONParser {
     /// eight at a time: strings are most of a record's bytes, and most of them are plain.
     @inline(__always)
     mutating func skipPlainStringBytes() {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         while pos + 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            // A byte is flagged when it is zero (after the XOR) or below 0x20; bytes at or above 0x80 never are.
-            let special =
-                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            let flagged = special & highs
+            let flagged = Self.specialBytes(in: Self.word(at: base + pos))
             if flagged != 0 {
-                // The lowest flagged byte is a real match (the subtraction's borrow can only flag bytes above
-                // it, never below), so jump straight to it.
                 pos += flagged.trailingZeroBitCount >> 3
                 return
             }
             pos += 8
         }
+    }
+
+    /// Eight bytes from `pointer`, the first in the lowest bits.
+    @inline(__always)
+    static func word(at pointer: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self))
+    }
+
+    /// The high bit of each byte of `word` (first byte lowest) that a string scan must stop at: a quote, a
+    /// backslash or a control character. The lowest set bit always marks a real one (a subtraction's borrow can
+    /// flag bytes above a match, never below), so `trailingZeroBitCount >> 3` is the offset of the first.
+    @inline(__always)
+    static func specialBytes(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        // A byte is flagged when it is zero (after the XOR) or below 0x20; bytes at or above 0x80 never are.
+        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word))
+            & 0x8080_8080_8080_8080
     }
 
     /// Moves past one value, checking its structure but building nothing.

@@ -7,16 +7,10 @@ extension JSONParser {
         var asciiMask: UInt8 = 0
         // Fast path: scan to the closing quote; most strings have no escapes. Eight bytes at a time first
         // (see `skipPlainStringBytes`), OR-ing them together for the ASCII check.
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         var wordMask: UInt64 = 0
         while pos + 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let flagged =
-                (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word))
-                & highs
+            let word = Self.word(at: base + pos)
+            let flagged = Self.specialBytes(in: word)
             if flagged != 0 {
                 let plain = flagged.trailingZeroBitCount >> 3  // bytes before the first special one
                 wordMask |= word & ((1 << (UInt64(plain) << 3)) &- 1)
@@ -26,7 +20,7 @@ extension JSONParser {
             wordMask |= word
             pos += 8
         }
-        if wordMask & highs != 0 { asciiMask = 0x80 }
+        if wordMask & 0x8080_8080_8080_8080 != 0 { asciiMask = 0x80 }
         while pos < end {
             let c = base[pos]
             if c == UInt8(ascii: "\"") {
