@@ -10,14 +10,16 @@
 #    hand-written loop, the typed pipeline and the declarative definition, and prints their medians (records/s)
 #    and the ratios typed/loop (target ≥ 0.70) and declarative/loop (target ≥ 0.50).
 # 2. bytewax (PyPI bytewax 0.21.1, one worker; scripts/bytewax_orders.py) runs the same dataflow; its output is
-#    checked byte for byte against the declarative run's, and the ratio declarative/bytewax is printed
-#    (target ≥ 10). The plain-Python loop (scripts/python_orders.py) is printed for reference.
+#    checked byte for byte against the declarative run's. Then Pipe, bytewax and the plain-Python loop
+#    (scripts/python_orders.py, for reference) run in turn PIPE_BENCH_PEER_RUNS times, and the ratio of the
+#    medians declarative/bytewax is printed (target ≥ 10).
 # 3. Memory: the declarative run's peak resident set on a tenth of the file and on the whole file (target: flat).
 #
 # Environment:
 #   PIPE_BENCH_PIPELINE_MB   file size in MB of 10^6 bytes (default 505, which makes just over 10^6 records)
 #   PIPE_BENCH_DATA_DIR      where data files live (default Benchmarks/data, gitignored)
 #   PIPE_BENCH_ROUNDS        rounds of pipeline-bench (default 3)
+#   PIPE_BENCH_PEER_RUNS     alternating runs of Pipe and bytewax whose medians are compared (default 3)
 set -euo pipefail
 
 scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +27,7 @@ package="$(dirname "$scripts")"
 megabytes="${PIPE_BENCH_PIPELINE_MB:-505}"
 data="${PIPE_BENCH_DATA_DIR:-$package/data}"
 rounds="${PIPE_BENCH_ROUNDS:-3}"
+peer_runs="${PIPE_BENCH_PEER_RUNS:-3}"
 mkdir -p "$data"
 
 make_file() {  # make_file MB → path of the (cached) records file of that size
@@ -51,8 +54,7 @@ echo "== Pipe: loop vs typed vs declarative ($records records, $rounds rounds) =
 
 echo "== Same output: Pipe declarative vs bytewax =="
 "$bench" --print-result "$file" >"$work/pipe.out" 2>"$work/pipe.err"
-"$python" "$scripts/bytewax_orders.py" --time "$file" >"$work/bytewax.out" 2>"$work/bytewax.err"
-python3 "$scripts/python_orders.py" --time "$file" >"$work/python.out" 2>"$work/python.err"
+"$python" "$scripts/bytewax_orders.py" "$file" >"$work/bytewax.out"
 if cmp -s "$work/pipe.out" "$work/bytewax.out"; then
     echo "identical ($(wc -l <"$work/pipe.out") cities)"
 else
@@ -61,12 +63,26 @@ else
     exit 1
 fi
 
+# The two run in turn, so a slow patch of the machine hits both alike; each one's median is compared.
 rate() { sed -n 's/.*records_per_second=\([0-9.]*\).*/\1/p' "$1" | head -1; }
-pipe_rate="$(rate "$work/pipe.err")"
-bytewax_rate="$(rate "$work/bytewax.err")"
-python_rate="$(rate "$work/python.err")"
-echo "== Throughput (records/s, one run each) =="
-printf 'pipe declarative\t%s\nbytewax 0.21.1\t%s\npython loop\t%s\n' "$pipe_rate" "$bytewax_rate" "$python_rate"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+: >"$work/pipe.rates"
+: >"$work/bytewax.rates"
+: >"$work/python.rates"
+for ((run = 1; run <= peer_runs; run++)); do
+    "$bench" --print-result "$file" >/dev/null 2>"$work/run.err" && rate "$work/run.err" >>"$work/pipe.rates"
+    "$python" "$scripts/bytewax_orders.py" --time "$file" >/dev/null 2>"$work/run.err"
+    rate "$work/run.err" >>"$work/bytewax.rates"
+    python3 "$scripts/python_orders.py" --time "$file" >/dev/null 2>"$work/run.err"
+    rate "$work/run.err" >>"$work/python.rates"
+done
+pipe_rate="$(median <"$work/pipe.rates")"
+bytewax_rate="$(median <"$work/bytewax.rates")"
+python_rate="$(median <"$work/python.rates")"
+echo "== Throughput (records/s, medians of $peer_runs alternating runs) =="
+printf 'pipe declarative\t%s\t(%s)\n' "$pipe_rate" "$(tr '\n' ' ' <"$work/pipe.rates")"
+printf 'bytewax 0.21.1\t%s\t(%s)\n' "$bytewax_rate" "$(tr '\n' ' ' <"$work/bytewax.rates")"
+printf 'python loop\t%s\t(%s)\n' "$python_rate" "$(tr '\n' ' ' <"$work/python.rates")"
 python3 -c "print('declarative/bytewax\t%.1fx' % ($pipe_rate / $bytewax_rate))"
 
 echo "== Memory: declarative run's peak resident set =="
