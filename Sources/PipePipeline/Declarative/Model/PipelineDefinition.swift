@@ -95,7 +95,8 @@ public struct PipelineDefinition: Codable, Sendable, Hashable {
     }
 }
 
-/// Bounds on one run of a definition. Every buffer a run keeps is bounded by one of these.
+/// Bounds on one run of a definition. Every buffer a run keeps is bounded by one of these, except a storage
+/// source or sink, which holds the object whole (up to 1 GiB for a sink) until the storage port streams.
 public struct PipelineLimits: Codable, Sendable, Hashable {
     /// The most records a run reads from its source.
     public var maxRecords: Int

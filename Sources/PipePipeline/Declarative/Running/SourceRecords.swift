@@ -10,7 +10,9 @@ import PipeCore
 #endif
 
 /// The records of a file or a stored object in a ``RecordFormat``, decoded as they are pulled: a slow pipeline
-/// reads slowly, and memory is bounded by one chunk plus the longest record.
+/// reads slowly. For a file, memory is bounded by a few megabyte chunks plus the longest record. A stored object
+/// is fetched whole first, because the `ObjectStorage` port hands objects over as bytes (a streaming read comes
+/// with the storage module), so its size bounds the memory.
 public struct DecodedRecords: AsyncSequence, Sendable {
     public typealias Element = JSONValue
 
