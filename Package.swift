@@ -64,11 +64,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "PipeTestSupport", path: "Tests/PipeTestSupport"),
+        .target(
+            name: "PipeTestSupport",
+            dependencies: [
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Tests/PipeTestSupport"
+        ),
         .testTarget(name: "PipeCoreTests", dependencies: ["PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeExpressionTests", dependencies: ["PipeExpression", "PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeCLITests", dependencies: ["PipeTestSupport"]),
-        .testTarget(name: "PipePipelineTests", dependencies: ["PipePipeline", "PipeCore"]),
+        .testTarget(
+            name: "PipePipelineTests",
+            dependencies: [
+                "PipePipeline", "PipeCore", "PipeTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "PipeHTTPTests",
             dependencies: [

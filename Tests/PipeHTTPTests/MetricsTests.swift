@@ -10,12 +10,8 @@ import Testing
 /// The client's swift-metrics instruments, read back through MetricsTestKit.
 @Suite("HTTP client metrics", .serialized)
 struct MetricsTests {
-    /// Bootstrapping is once per process; every client made afterwards reports here.
-    static let metrics: TestMetrics = {
-        let metrics = TestMetrics()
-        MetricsSystem.bootstrap(metrics)
-        return metrics
-    }()
+    /// Bootstrapping is once per process (shared with the other suites that read metrics).
+    static var metrics: TestMetrics { SharedTestMetrics.metrics }
 
     @Test("requests, durations, bytes and errors are counted")
     func counted() async throws {

@@ -70,18 +70,21 @@ extension CompiledPipeline {
         } catch {
             output.abandon()
             let failure = Pipeline<AnyRecords>.pipeError(error)
-            logger.error(
-                "pipeline run failed",
-                metadata: [
-                    "pipeline": "\(definition.name)", "error": "\(failure)", "read": "\(report.read)",
-                ])
+            var metadata: Logger.Metadata = [
+                "pipeline": "\(definition.name)", "error": "\(failure)", "code": "\(failure.code.rawValue)",
+                "read": "\(report.read)",
+            ]
+            if let step = failure.details["stage"] { metadata["step"] = "\(step)" }
+            logger.error("pipeline run failed", metadata: metadata)
             throw failure
         }
         let deadLetters = report.deadLetters
-        if !deadLetters.isEmpty {
+        for step in report.steps where step.deadLettered > 0 {
             logger.warning(
-                "pipeline run set aside dead letters",
-                metadata: ["pipeline": "\(definition.name)", "deadLetters": "\(deadLetters.count)"])
+                "pipeline step set aside dead letters",
+                metadata: [
+                    "pipeline": "\(definition.name)", "step": "\(step.step)", "deadLetters": "\(step.deadLettered)",
+                ])
         }
         // Written even when empty, so a dead-letter file always describes the latest successful run.
         try await writeDeadLetters(deadLetters, environment: environment)
