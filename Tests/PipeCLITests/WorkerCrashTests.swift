@@ -93,5 +93,10 @@ struct WorkerCrashTests {
             if let id = Int(line[range.upperBound...].prefix { $0.isNumber }) { ids.insert(id) }
         }
         #expect(ids == Set(expected), "records were lost or duplicated")
+        // The killed worker's partial file was cleaned up by the worker that finished the job.
+        let partials = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.contains(".partial-")
+        }
+        #expect(partials.isEmpty, "\(partials)")
     }
 }

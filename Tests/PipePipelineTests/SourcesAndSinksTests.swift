@@ -137,6 +137,29 @@ struct SourcesAndSinksTests {
         }
     }
 
+    @Test("a file sink removes partial files left by dead writers and keeps those of live ones")
+    func abandonedPartials() async throws {
+        let scratch = try Scratch()
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = "out.jsonl.partial-\(finished.processIdentifier)-1"
+        let alive = "out.jsonl.partial-\(ProcessInfo.processInfo.processIdentifier)-2"
+        let other = "other.jsonl.partial-\(finished.processIdentifier)-3"
+        for name in [dead, alive, other] { try scratch.write(name, "half") }
+        let definition = try PipelineDefinition.parse(
+            json: #"""
+                {"name": "p1", "source": {"type": "inline", "records": [1, 2]}, "steps": [],
+                 "sink": {"type": "file", "path": "out.jsonl"}}
+                """#)
+        _ = try await definition.compile().execute(
+            environment: PipelineEnvironment(fileAccess: .within(scratch.url.path)))
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path))
+        #expect(names == ["out.jsonl", alive, other])
+        #expect(try scratch.read("out.jsonl") == "1\n2\n")
+    }
+
     @Test("file access is confined to the environment's directory, or denied")
     func fileAccess() async throws {
         let scratch = try Scratch()

@@ -1,3 +1,4 @@
+import Foundation
 import PipeCore
 
 #if canImport(Glibc)
@@ -11,6 +12,11 @@ import PipeCore
 /// A file written under a temporary name beside its final path and renamed into place on ``commit()``, so
 /// readers see the old file or the whole new one, never a part; ``abandon()`` (or dropping it uncommitted)
 /// removes the temporary file.
+///
+/// The temporary name carries the writer's process id (`out.jsonl.partial-<pid>-<random>`). A process killed
+/// mid-write cannot remove its file, so the next writer of the same path removes the partial files of processes
+/// that no longer exist. A file whose pid is alive is kept, whoever owns that pid now: cleanup errs towards
+/// keeping a file, never towards removing one still being written.
 final class AtomicFile {
     let path: String
     private let temporary: String
@@ -19,7 +25,8 @@ final class AtomicFile {
 
     init(path: String) throws(PipeError) {
         self.path = path
-        temporary = "\(path).partial-\(UInt64.random(in: 0...UInt64.max))"
+        Self.removeAbandonedPartials(of: path)
+        temporary = "\(path).partial-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let code = errno
@@ -81,6 +88,20 @@ final class AtomicFile {
     }
 
     deinit { abandon() }
+
+    /// Removes `path.partial-<pid>-…` files whose writing process is gone.
+    static func removeAbandonedPartials(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let prefix = String(path[(slash.map { path.index(after: $0) } ?? path.startIndex)...]) + ".partial-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "/" : directory)
+        else { return }
+        for name in entries where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink((directory.isEmpty ? "" : directory) + "/" + name) }
+        }
+    }
 }
 
 /// `write(2)`, named apart from the methods above.
