@@ -149,20 +149,71 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 }
 
-/// `pipe job`: show a job.
+/// `pipe job`: show a job, or run a dead-lettered one again.
 struct JobCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "job", abstract: "Print a job from the durable queue as JSON.")
+        commandName: "job", abstract: "Print a job from the durable queue as JSON, or replay a dead-lettered one.")
 
     @Argument(help: "The job's id.")
     var id: String
 
     @OptionGroup var queueOptions: QueueOptions
 
+    @Flag(name: .long, help: "Queue a dead-lettered job again (as a new job, printed) instead of printing it.")
+    var replay = false
+
     func run() async throws {
         do {
-            let job = try await queueOptions.open().job(try JobID(id))
+            let queue = try queueOptions.open()
+            let job = replay ? try await queue.replay(try JobID(id)) : try await queue.job(try JobID(id))
             print(try JobJSON.text(job))
+        } catch {
+            CommandOutput.fail(error, exitCode: 1)
+        }
+    }
+}
+
+/// `pipe jobs`: the queue's load and its dead letters.
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs",
+        abstract: "Print the durable queue's counts as JSON, or list its dead-lettered jobs, one JSON line each.",
+        discussion: """
+            With --purge-finished-before SECONDS, first deletes jobs that finished more than that many \
+            seconds ago (dead-lettered ones stay; list them with --dead-letters and replay them with \
+            `pipe job ID --replay`).
+            """
+    )
+
+    @OptionGroup var queueOptions: QueueOptions
+
+    @Flag(name: .customLong("dead-letters"), help: "List dead-lettered jobs, oldest first.")
+    var deadLetters = false
+
+    @Option(name: .long, help: "The most dead-lettered jobs to list.")
+    var limit: Int = 100
+
+    @Option(name: .customLong("purge-finished-before"), help: "Delete jobs finished more than this many seconds ago.")
+    var purgeFinishedBefore: Double?
+
+    func run() async throws {
+        do {
+            let queue = try queueOptions.open()
+            if let seconds = purgeFinishedBefore {
+                guard seconds >= 0 else { throw PipeError(.invalidArgument, "--purge-finished-before must be ≥ 0") }
+                let removed = try await queue.purge(finishedBefore: Date().addingTimeInterval(-seconds))
+                FileHandle.standardError.write(Data("pipe: purged \(removed) finished jobs\n".utf8))
+            }
+            if deadLetters {
+                for job in try await queue.deadLetters(limit: max(1, min(limit, 100_000))) {
+                    print(try JobJSON.text(job))
+                }
+            } else {
+                let encoder = JSONEncoder()
+                encoder.dateEncodingStrategy = .iso8601
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(try await queue.stats()), as: UTF8.self))
+            }
         } catch {
             CommandOutput.fail(error, exitCode: 1)
         }
