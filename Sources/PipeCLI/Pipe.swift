@@ -6,6 +6,9 @@ struct PipeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipe",
         abstract: "Pipe: authentication, file storage and data pipelines behind one API.",
-        subcommands: [QueryCommand.self, RunCommand.self, SubmitCommand.self, WorkerCommand.self, JobCommand.self, JobsCommand.self]
+        subcommands: [
+            QueryCommand.self, RunCommand.self, SubmitCommand.self, WorkerCommand.self, JobCommand.self,
+            JobsCommand.self,
+        ]
     )
 }

@@ -121,6 +121,7 @@ public actor PipelineJobs {
     public func result(_ id: JobID) async throws(PipeError) -> PipelineJobResult {
         if let result = results[id] { return result }
         let job = try await queue.job(id)  // jobNotFound for an unknown id
+        if let result = results[id] { return result }  // settled while we asked the queue
         if job.state.isTerminal && !active.contains(id) {
             let error = job.error.map {
                 PipeError(job.state == .cancelled ? .cancelled : .pipelineStageFailed, $0)
@@ -149,7 +150,7 @@ public actor PipelineJobs {
     /// running jobs to finish and returns.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
-            while !draining {
+            while !draining && !Task.isCancelled {
                 await recordQueueStats()
                 if running >= concurrency {
                     _ = await group.next()
@@ -212,19 +213,25 @@ public actor PipelineJobs {
             return settle(PipelineJobResult(job: job, records: [], steps: [], deadLetters: [], error: error))
         }
         publish(id, .state(.running))
-        let heartbeat = Task { [queue, leaseDuration] in
-            var current = lease
-            while !Task.isCancelled {
-                try? await Task.sleep(for: leaseDuration / 3)
-                guard !Task.isCancelled, let renewed = try? await queue.renew(current, leaseDuration: leaseDuration)
-                else {
-                    return
-                }
-                current = renewed
+        // The run and its heartbeat side by side: when the heartbeat ends first (the lease is lost, or the job
+        // was cancelled in the queue) the run is cancelled, so it stops at once and commits nothing.
+        let outcome: Result<([JSONValue], PipelineRunReport), FailedRun>? = await withTaskGroup(
+            of: Result<([JSONValue], PipelineRunReport), FailedRun>?.self
+        ) { group in
+            group.addTask { await self.attempt(lease) }
+            group.addTask { [queue, leaseDuration] in
+                await Self.keepLease(lease, on: queue, leaseDuration: leaseDuration)
+                return nil
             }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            if first == nil { _ = await group.next() }  // the run, now cancelled
+            return first
         }
-        let outcome = await attempt(lease)
-        heartbeat.cancel()
+        guard let outcome else {
+            logger.warning("job stopped: its lease was lost or it was cancelled")
+            return settleFromQueue(id)
+        }
         let pipeline = lease.job.pipeline.rawValue
         metrics.duration(pipeline: pipeline, ContinuousClock.now - started)
         switch outcome {
@@ -239,9 +246,12 @@ public actor PipelineJobs {
         case .failure(let failure):
             let error = failure.error
             let report = failure.report
+            // A run cut short because this worker is stopping is not the job's fault: it goes back to the queue.
+            let workerStopped = Task.isCancelled && error.code == .cancelled
             let retryable =
-                lease.job.attempts < retry.attempts && error.code != .invalidPipeline && error.code != .cancelled
-            let retryAfter = retryable ? retry.delay(before: lease.job.attempts + 1) : nil
+                workerStopped
+                || (lease.job.attempts < retry.attempts && error.code != .invalidPipeline && error.code != .cancelled)
+            let retryAfter = workerStopped ? .zero : retryable ? retry.delay(before: lease.job.attempts + 1) : nil
             guard let job = try? await queue.fail(lease, error: error.description, retryAfter: retryAfter) else {
                 return settleFromQueue(id)
             }
@@ -302,6 +312,31 @@ public actor PipelineJobs {
         }
         publish(id, .progress(read: report.read, written: written))
         return .success((output.collected, report))
+    }
+
+    /// Renews `lease` every third of its duration until the job is cancelled in the queue or the lease is lost
+    /// (the queue refuses the renewal, or renewals keep failing until the lease has expired). Returns then, or
+    /// when its task is cancelled (the run finished).
+    static func keepLease(_ lease: JobLease, on queue: any JobQueue, leaseDuration: Duration) async {
+        var current = lease
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: leaseDuration / 3)
+            } catch {
+                return
+            }
+            if (try? await queue.job(lease.job.id))?.state == .cancelled { return }
+            while true {
+                do throws(PipeError) {
+                    current = try await queue.renew(current, leaseDuration: leaseDuration)
+                    break
+                } catch {
+                    // A refusal is final; anything else (a busy database) is retried while the lease lasts.
+                    if error.code == .conflict || Date() >= current.expiresAt || Task.isCancelled { return }
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+            }
+        }
     }
 
     private func stopIfCancelled(_ id: JobID) async throws(PipeError) {

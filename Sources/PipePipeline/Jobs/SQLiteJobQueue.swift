@@ -118,14 +118,24 @@ public final class SQLiteJobQueue: JobQueue {
         let date = now()
         return try await write { db throws in
             try Self.expireLeases(db, at: date)
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT * FROM pipe_jobs WHERE state IN ('queued', 'retrying') AND ready_at <= ?
-                        ORDER BY ready_at, seq LIMIT 1
-                        """, arguments: [date.timeIntervalSince1970])
-            else { return nil }
+            while true {
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT * FROM pipe_jobs WHERE state IN ('queued', 'retrying') AND ready_at <= ?
+                            ORDER BY ready_at, seq LIMIT 1
+                            """, arguments: [date.timeIntervalSince1970])
+                else { return nil }
+                if let lease = try Self.lease(from: row, at: date, leaseDuration: leaseDuration, db) { return lease }
+            }
+        }
+    }
+
+    /// Leases the job in `row`; `nil` (after filing the job as a dead letter) when its payload cannot be read,
+    /// so one bad row cannot stop every later claim.
+    static func lease(from row: Row, at date: Date, leaseDuration: Duration, _ db: Database) throws -> JobLease? {
+        do {
             var job = try Self.job(from: row)
             try job.transition(to: .running, at: date)
             let token = UUID().uuidString
@@ -141,6 +151,13 @@ public final class SQLiteJobQueue: JobQueue {
                     job.id.rawValue,
                 ])
             return JobLease(job: job, payload: try Self.payload(from: row), token: token, expiresAt: expiresAt)
+        } catch let error as PipeError where error.code != .unavailable {
+            try db.execute(
+                sql: "UPDATE pipe_jobs SET state = 'deadLettered', error = ?, updated_at = ? WHERE seq = ?",
+                arguments: [
+                    "the job cannot be read: \(error.message)", date.timeIntervalSince1970, row["seq"] as Int64,
+                ])
+            return nil
         }
     }
 

@@ -136,9 +136,9 @@ final class AggregateGroups {
             values.append(value)
         }
         let window = aggregate.window
-        if window.map({ position % $0.step == 0 }) ?? windows.isEmpty {
-            windows.append(Window(index: window.map { position / $0.step } ?? 0, first: position))
-        }
+        // A window starting here is appended only after the checks below pass: a record that fails must leave
+        // no trace, or the next record (at the same position) would open the window a second time.
+        let opens = window.map { position % $0.step == 0 } ?? windows.isEmpty
         slots.removeAll(keepingCapacity: true)
         for index in windows.indices {
             let slot = windows[index].slots[key]
@@ -151,6 +151,10 @@ final class AggregateGroups {
                         details: ["stage": step]))
             }
             slots.append(slot)
+        }
+        if opens {
+            windows.append(Window(index: window.map { position / $0.step } ?? 0, first: position))
+            slots.append(nil)
         }
         for index in windows.indices {
             let slot: Int

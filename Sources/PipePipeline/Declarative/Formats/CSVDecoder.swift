@@ -102,12 +102,15 @@ struct CSVDecoder: RecordDecoder {
         guard let columns else {
             var names: [String] = []
             for (bytes, _) in fields { names.append(try text(bytes)) }
-            guard Set(names).count == names.count else { throw invalid("the header names a column twice") }
+            guard options.header else {
+                throw invalid("the file has no header row, so CSVOptions.columns must name the columns", row: row)
+            }
+            guard Set(names).count == names.count else { throw invalid("the header names a column twice", row: row) }
             columns = names
             return
         }
         guard fields.count == columns.count else {
-            throw invalid("row \(row) has \(fields.count) fields; the header has \(columns.count)")
+            throw invalid("it has \(fields.count) fields; the header has \(columns.count)", row: row)
         }
         var object = JSONObject()
         for (name, field) in zip(columns, fields) {
@@ -137,7 +140,9 @@ struct CSVDecoder: RecordDecoder {
         return text
     }
 
-    private func invalid(_ problem: String) -> PipeError {
-        PipeError(.invalidArgument, "CSV row \(row + 1): \(problem)", details: ["row": String(row + 1)])
+    /// An error about the row being read (`row + 1`), or about `row` once it has ended.
+    private func invalid(_ problem: String, row ended: Int? = nil) -> PipeError {
+        let row = ended.map { $0 - 1 } ?? self.row
+        return PipeError(.invalidArgument, "CSV row \(row + 1): \(problem)", details: ["row": String(row + 1)])
     }
 }

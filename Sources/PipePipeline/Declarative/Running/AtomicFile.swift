@@ -67,14 +67,19 @@ final class AtomicFile {
     /// Writes what is buffered, syncs it to disk and renames the file into place.
     func commit() throws(PipeError) {
         try flush()
-        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
-            descriptor = -1
-            throw PipeError(.unavailable, "cannot sync \(temporary): errno \(errno)", details: ["path": path])
-        }
+        let synced = fsync(descriptor) == 0
+        let syncError = errno
+        let closed = close(descriptor) == 0
         descriptor = -1
-        guard rename(temporary, path) == 0 else {
+        guard synced, closed else {
+            unlink(temporary)
             throw PipeError(
-                .unavailable, "cannot move \(temporary) to \(path): errno \(errno)", details: ["path": path])
+                .unavailable, "cannot sync \(temporary): errno \(synced ? errno : syncError)", details: ["path": path])
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw PipeError(.unavailable, "cannot move \(temporary) to \(path): errno \(code)", details: ["path": path])
         }
     }
 

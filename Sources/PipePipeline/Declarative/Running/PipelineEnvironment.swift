@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PipeCore
 
@@ -61,7 +62,9 @@ public struct PipelineEnvironment: Sendable {
             throw PipeError(.forbidden, "this run may not open files (\(path))", details: ["path": path])
         case .anywhere:
             return path
-        case .within(let root):
+        case .within(let given):
+            // A relative root is relative to the current directory, like any relative path.
+            let root = given.hasPrefix("/") ? given : FileManager.default.currentDirectoryPath + "/" + given
             var parts: [Substring] = []
             let joined = path.hasPrefix("/") ? path : root + "/" + path
             for part in joined.split(separator: "/") {

@@ -111,8 +111,12 @@ public struct DecodedRecords: AsyncSequence, Sendable {
                 let result = bytes.withUnsafeBytes { raw in
                     Result { () throws(PipeError) in try decoder.feed(raw, into: &chunk.records) }
                 }
-                try result.get()
-                try decoder.finish(into: &chunk.records)
+                do throws(PipeError) {
+                    try result.get()
+                    try decoder.finish(into: &chunk.records)
+                } catch {
+                    chunk.failure = error  // after the good records before it
+                }
                 chunk.read = chunk.records.count
                 ended = true
                 return
@@ -323,11 +327,16 @@ final class Prefetcher {
                 let outcome = try reader.nextChunk { raw in
                     Result { () throws(PipeError) in try decoder.feed(raw, into: &chunk.records) }
                 }
-                if outcome == nil { try decoder.finish(into: &chunk.records) }
-                try outcome?.get()
+                // A bad record ends the chunk, but the good ones before it still go through the steps first.
+                do throws(PipeError) {
+                    if outcome == nil { try decoder.finish(into: &chunk.records) }
+                    try outcome?.get()
+                } catch {
+                    chunk.failure = error
+                }
                 chunk.read = chunk.records.count
                 prefix?.run(&chunk)
-                if chunk.read > 0, !(await channel.send([chunk])) { return }
+                if chunk.read > 0 || chunk.failure != nil, !(await channel.send([chunk])) { return }
                 if outcome == nil || chunk.failure != nil { return }
             }
         }
