@@ -216,17 +216,26 @@ public actor PipelineJobs {
         // The run and its heartbeat side by side: when the heartbeat ends first (the lease is lost, or the job
         // was cancelled in the queue) the run is cancelled, so it stops at once and commits nothing.
         let outcome: Result<([JSONValue], PipelineRunReport), FailedRun>? = await withTaskGroup(
-            of: Result<([JSONValue], PipelineRunReport), FailedRun>?.self
+            of: AttemptEvent.self
         ) { group in
-            group.addTask { await self.attempt(lease) }
+            group.addTask { .finished(await self.attempt(lease)) }
             group.addTask { [queue, leaseDuration] in
-                await Self.keepLease(lease, on: queue, leaseDuration: leaseDuration)
-                return nil
+                await Self.keepLease(lease, on: queue, leaseDuration: leaseDuration) ? .leaseLost : .heartbeatStopped
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            if first == nil { _ = await group.next() }  // the run, now cancelled
-            return first
+            var leaseLost = false
+            while let event = await group.next() {
+                switch event {
+                case .finished(let result):
+                    group.cancelAll()
+                    return leaseLost ? nil : result
+                case .leaseLost:
+                    leaseLost = true
+                    group.cancelAll()  // the run stops at once and commits nothing
+                case .heartbeatStopped:
+                    continue  // this worker is stopping: the run ends on its own cancellation
+                }
+            }
+            return nil
         }
         guard let outcome else {
             logger.warning("job stopped: its lease was lost or it was cancelled")
@@ -317,26 +326,36 @@ public actor PipelineJobs {
     /// Renews `lease` every third of its duration until the job is cancelled in the queue or the lease is lost
     /// (the queue refuses the renewal, or renewals keep failing until the lease has expired). Returns then, or
     /// when its task is cancelled (the run finished).
-    static func keepLease(_ lease: JobLease, on queue: any JobQueue, leaseDuration: Duration) async {
+    /// - Returns: `true` when the lease is lost or the job cancelled, `false` when the task was cancelled.
+    static func keepLease(_ lease: JobLease, on queue: any JobQueue, leaseDuration: Duration) async -> Bool {
         var current = lease
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: leaseDuration / 3)
             } catch {
-                return
+                return false
             }
-            if (try? await queue.job(lease.job.id))?.state == .cancelled { return }
+            if (try? await queue.job(lease.job.id))?.state == .cancelled { return true }
             while true {
                 do throws(PipeError) {
                     current = try await queue.renew(current, leaseDuration: leaseDuration)
                     break
                 } catch {
+                    if Task.isCancelled { return false }
                     // A refusal is final; anything else (a busy database) is retried while the lease lasts.
-                    if error.code == .conflict || Date() >= current.expiresAt || Task.isCancelled { return }
+                    if error.code == .conflict || Date() >= current.expiresAt { return true }
                     try? await Task.sleep(for: .milliseconds(200))
                 }
             }
         }
+        return false
+    }
+
+    /// What ends first while a job runs: the run, or its heartbeat.
+    enum AttemptEvent: Sendable {
+        case finished(Result<([JSONValue], PipelineRunReport), FailedRun>)
+        case leaseLost
+        case heartbeatStopped
     }
 
     private func stopIfCancelled(_ id: JobID) async throws(PipeError) {
