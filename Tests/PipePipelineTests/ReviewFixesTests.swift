@@ -118,4 +118,22 @@ struct ReviewFixesTests {
         #expect(lease.job.id == good.id)
         #expect(try await queue.job(bad.id).state == .deadLettered)
     }
+
+    @Test("CSV written here reads back as it was, even strings that look like numbers, booleans or nothing")
+    func csvRoundTrip() async throws {
+        let records: [JSONValue] = [
+            ["code": "12", "flag": "true", "note": "", "n": 12, "ok": true, "none": nil],
+            ["code": "007", "flag": "false", "note": "x, y", "n": -1.5, "ok": false, "none": nil],
+        ]
+        let definition = PipelineDefinition(
+            name: try PipelineName("rt"), source: .inline(records), steps: [],
+            sink: .storage(
+                bucket: try BucketName("data"), key: try ObjectKey("out.csv"), format: .csv(CSVOptions())))
+        let storage = MemoryStorage()
+        _ = try await storage.createBucket(try BucketName("data"))
+        _ = try await definition.compile().execute(environment: PipelineEnvironment(storage: storage))
+        let written = try await storage.getObject(in: try BucketName("data"), at: try ObjectKey("out.csv")).bytes
+        let read = try await DecodedRecords(bytes: written, format: .csv(CSVOptions(inferTypes: true))).collected()
+        #expect(read == records, "\(String(decoding: written, as: UTF8.self))")
+    }
 }

@@ -33,7 +33,9 @@ public actor PipelineJobs {
     /// How many finished jobs' results are kept for ``result(_:)``.
     public let maxKeptResults = 1_000
     private var waiters: [JobID: [CheckedContinuation<PipelineJobResult, Never>]] = [:]
-    private var listeners: [JobID: [AsyncStream<JobEvent>.Continuation]] = [:]
+    /// Event streams by job, each under a number so a stream its reader dropped can be removed.
+    private var listeners: [JobID: [Int: AsyncStream<JobEvent>.Continuation]] = [:]
+    private var nextListener = 0
     private var draining = false
     private var running = 0
 
@@ -109,7 +111,12 @@ public actor PipelineJobs {
             continuation.finish()  // no such job
             return stream
         }
-        listeners[id, default: []].append(continuation)
+        let number = nextListener
+        nextListener += 1
+        listeners[id, default: [:]][number] = continuation
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.removeListener(number, of: id) }
+        }
         return stream
     }
 
@@ -371,8 +378,13 @@ public actor PipelineJobs {
 
     // MARK: Events and results
 
+    private func removeListener(_ number: Int, of id: JobID) {
+        listeners[id]?[number] = nil
+        if listeners[id]?.isEmpty == true { listeners[id] = nil }
+    }
+
     private func publish(_ id: JobID, _ event: JobEvent) {
-        for listener in listeners[id] ?? [] { listener.yield(event) }
+        for listener in (listeners[id] ?? [:]).values { listener.yield(event) }
     }
 
     private func settle(_ result: PipelineJobResult) {
@@ -383,7 +395,7 @@ public actor PipelineJobs {
             for old in settledOrder.prefix(dropped) { results[old] = nil }
             settledOrder.removeFirst(dropped)
         }
-        for listener in listeners.removeValue(forKey: id) ?? [] { listener.finish() }
+        for listener in (listeners.removeValue(forKey: id) ?? [:]).values { listener.finish() }
         for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume(returning: result) }
     }
 

@@ -58,17 +58,22 @@ struct RecordEncoder: Sendable {
         for (index, value) in values.enumerated() {
             if index > 0 { output.append(delimiter) }
             let bytes: [UInt8]
+            var isString = false
             switch value {
             case .null: continue
-            case .string(let text): bytes = Array(text.utf8)
+            case .string(let text):
+                bytes = Array(text.utf8)
+                isString = true
             default:
                 writer.reset()
                 writer.write(value)
                 bytes = writer.bytes
             }
-            let needsQuotes = bytes.contains {
-                $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
-            }
+            // A string that would read back as something else (empty: null; `12`, `true`: a number or a
+            // boolean, when types are inferred) is quoted, so a file written here reads back as it was.
+            let needsQuotes =
+                bytes.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+                || (isString && (try? CSVDecoder.inferred(bytes)) != nil)
             guard needsQuotes else {
                 output.append(contentsOf: bytes)
                 continue
