@@ -287,47 +287,32 @@ public actor PipelineJobs {
 
     private func attempt(_ lease: JobLease) async -> Result<([JSONValue], PipelineRunReport), FailedRun> {
         let compiled: CompiledPipeline
-        let source: AnyRecords
-        let output: RecordOutput
+        var input: AnyRecords?
         do {
             let definition = try PipelineDefinition.decode(lease.payload["definition"] ?? .null)
             compiled = try definition.compile(transforms: environment.transforms)
-            var input: AnyRecords?
             if case .array(let records)? = lease.payload["input"] {
                 input = AnyRecords(InlineRecords(records: records))
             } else if definition.source == .caller {
                 input = AnyRecords(InlineRecords(records: []))
             }
-            source = try compiled.openSource(input, environment: environment)
-            var limits = definition.limits
-            limits.maxCollectedRecords = min(limits.maxCollectedRecords, maxOutputRecords)
-            output = try RecordOutput(definition.sink, environment: environment, caller: nil, limits: limits)
         } catch {
             return .failure(FailedRun(error: error, report: nil))
         }
-        let (pipeline, report) = compiled.run(source)
+        let report = compiled.makeReport()
         let id = lease.job.id
-        var written = 0
-        var lastCheck = ContinuousClock.now
         do {
-            for try await record in pipeline {
-                try await output.write(record)
-                written += 1
-                if written % 1_000 == 0 || ContinuousClock.now - lastCheck >= .milliseconds(250) {
-                    lastCheck = ContinuousClock.now
-                    publish(id, .progress(read: report.read, written: written))
-                    try await stopIfCancelled(id)
-                }
+            let result = try await compiled.execute(
+                records: input, environment: environment, sink: nil, report: report,
+                maxCollectedRecords: maxOutputRecords
+            ) { read, written in
+                await self.publish(id, .progress(read: read, written: written))
+                try await self.stopIfCancelled(id)  // a cancelled job stops here, and never commits its output
             }
-            try await stopIfCancelled(id)  // a cancelled job never commits its output
-            try await output.commit()
-            try await compiled.writeDeadLetters(report.deadLetters, environment: environment)
+            return .success((result.records, report))
         } catch {
-            output.abandon()
-            return .failure(FailedRun(error: Pipeline<AnyRecords>.pipeError(error), report: report))
+            return .failure(FailedRun(error: error, report: report))
         }
-        publish(id, .progress(read: report.read, written: written))
-        return .success((output.collected, report))
     }
 
     /// Renews `lease` every third of its duration until the job is cancelled in the queue or the lease is lost

@@ -51,21 +51,43 @@ extension CompiledPipeline {
         try await execute(records: nil, replay: letters, environment: environment, sink: sink, report: report)
     }
 
+    /// The one way a definition runs from its source to its sink (jobs run this too).
+    /// - Parameters:
+    ///   - maxCollectedRecords: a tighter bound than the definition's on what a `collect` sink keeps.
+    ///   - checkpoint: called with the records read and written every 1,000 records written or quarter of a
+    ///     second, and once before the output is committed; what it throws stops the run uncommitted.
     func execute(
         records input: AnyRecords?, replay letters: [DeadLetter]? = nil, environment: PipelineEnvironment,
-        sink: (@Sendable (JSONValue) async throws -> Void)?, report: PipelineRunReport?
+        sink: (@Sendable (JSONValue) async throws -> Void)?, report: PipelineRunReport?,
+        maxCollectedRecords: Int? = nil,
+        checkpoint: (@Sendable (_ read: Int, _ written: Int) async throws -> Void)? = nil
     ) async throws(PipeError) -> PipelineRunResult {
         let logger = environment.logger
         let source =
             letters == nil ? try openSource(input, environment: environment) : AnyRecords(InlineRecords(records: []))
-        let output = try RecordOutput(
-            definition.sink, environment: environment, caller: sink, limits: definition.limits)
+        var limits = definition.limits
+        if let maxCollectedRecords { limits.maxCollectedRecords = min(limits.maxCollectedRecords, maxCollectedRecords) }
+        let output = try RecordOutput(definition.sink, environment: environment, caller: sink, limits: limits)
         let report = report ?? makeReport()
         let pipeline = Pipeline(DefinitionRun(base: source, pipeline: self, report: report, replay: letters ?? []))
         let started = ContinuousClock.now
         logger.debug("pipeline run started", metadata: ["pipeline": "\(definition.name)"])
         do {
-            for try await record in pipeline { try await output.write(record) }
+            if let checkpoint {
+                var written = 0
+                var lastCheck = ContinuousClock.now
+                for try await record in pipeline {
+                    try await output.write(record)
+                    written += 1
+                    if written % 1_000 == 0 || ContinuousClock.now - lastCheck >= .milliseconds(250) {
+                        lastCheck = ContinuousClock.now
+                        try await checkpoint(report.read, written)
+                    }
+                }
+                try await checkpoint(report.read, written)
+            } else {
+                for try await record in pipeline { try await output.write(record) }
+            }
             try await output.commit()
         } catch {
             output.abandon()
