@@ -108,8 +108,6 @@ final class AggregateGroups {
     private var slots: [Int?] = []
     private var evaluated: [JSONValue] = []
 
-    init(_ aggregate: CompiledAggregate) {}
-
     /// Folds one record into every open window; returns the results of the windows it closes.
     func add(_ record: JSONValue, aggregate: CompiledAggregate, limits: PipelineLimits, step: String) throws
         -> [JSONValue]

@@ -11,39 +11,7 @@ extension PipelineDefinition {
         for (index, step) in steps.enumerated() {
             compiled.append(try StepCompiler(path: "steps[\(index)]", transforms: transforms).compile(step, in: self))
         }
-        return CompiledPipeline(definition: self, steps: compiled, selection: fieldSelection())
-    }
-
-    /// The fields of source records the steps read, when that is not all of them: the steps up to the first
-    /// one that replaces the record (`map`, `flatMap`, `aggregate`) read only the fields their expressions name.
-    /// Records that can reach the sink whole, or a dead letter, or a step that takes the whole record (`sort`,
-    /// `batch`, `format`, `custom`, …), keep every field.
-    func fieldSelection() -> JSONFieldSelection? {
-        var paths: [[String]] = []
-        func read(_ source: String) -> Bool {
-            guard let expression = try? JMESPathExpression(source), let used = expression.fieldPaths else {
-                return false
-            }
-            paths += used
-            return true
-        }
-        for step in steps {
-            if (step.onError ?? onError) == .deadLetter { return nil }  // a dead letter keeps its whole record
-            switch step.operation {
-            case .filter(let expression): guard read(expression) else { return nil }
-            case .dedupe(let key): guard read(key) else { return nil }
-            case .validate(let required): paths += required.keys.map { [$0] }
-            case .map(let expression), .flatMap(let expression):
-                return read(expression) ? JSONFieldSelection(paths: paths) : nil
-            case .aggregate(let spec):
-                for source in [spec.groupBy].compactMap({ $0 }) + spec.measures.compactMap(\.measure.expression) {
-                    guard read(source) else { return nil }
-                }
-                return JSONFieldSelection(paths: paths)
-            case .batch, .sort, .parse, .format, .custom: return nil
-            }
-        }
-        return nil
+        return CompiledPipeline(definition: self, steps: compiled, selection: CompiledStep.fieldSelection(of: compiled))
     }
 }
 

@@ -56,7 +56,7 @@ final class CompiledStep: Sendable {
         switch operation {
         case .dedupe: .dedupe(DedupeMemory())
         case .batch(let size): .batch(BatchBuffer(size: size))
-        case .aggregate(let aggregate): .aggregate(AggregateGroups(aggregate))
+        case .aggregate: .aggregate(AggregateGroups())
         case .sort: .sort(SortBuffer())
         default: .none
         }
@@ -166,6 +166,37 @@ final class CompiledStep: Sendable {
         case .jsonLines, .jsonArray:
             return .string(record.serializedString())
         }
+    }
+}
+
+extension CompiledStep {
+    /// The fields of source records `steps` read, when that is not all of them: the steps up to the first one
+    /// that replaces the record (`map`, `flatMap`, `aggregate`) read only the fields their expressions name.
+    /// Records that can reach the sink whole, or a dead letter, or a step that takes the whole record (`sort`,
+    /// `batch`, `format`, `custom`, …), keep every field.
+    static func fieldSelection(of steps: [CompiledStep]) -> JSONFieldSelection? {
+        var paths: [[String]] = []
+        func read(_ expressions: [JMESPathExpression]) -> Bool {
+            for expression in expressions {
+                guard let used = expression.fieldPaths else { return false }
+                paths += used
+            }
+            return true
+        }
+        for step in steps {
+            if step.onError == .deadLetter { return nil }  // a dead letter keeps its whole record
+            switch step.operation {
+            case .filter(let expression), .dedupe(let expression): guard read([expression]) else { return nil }
+            case .validate(let required): paths += required.map { [$0.field] }
+            case .map(let expression), .flatMap(let expression):
+                return read([expression]) ? JSONFieldSelection(paths: paths) : nil
+            case .aggregate(let aggregate):
+                return read([aggregate.groupBy].compactMap { $0 } + aggregate.expressions)
+                    ? JSONFieldSelection(paths: paths) : nil
+            case .batch, .sort, .parse, .format, .custom: return nil
+            }
+        }
+        return nil
     }
 }
 

@@ -18,14 +18,6 @@ public enum RecordFormat: Sendable, Hashable {
         }
     }
 
-    /// The format in a definition's JSON form (`{"format": "csv", "csv": {…}}` is merged by the caller).
-    var json: JSONValue {
-        switch self {
-        case .jsonLines, .jsonArray: .string(name)
-        case .csv: "csv"
-        }
-    }
-
     /// A decoder for a byte stream in this format.
     func decoder(limits: PipelineLimits, selection: JSONFieldSelection? = nil) -> any RecordDecoder {
         switch self {
