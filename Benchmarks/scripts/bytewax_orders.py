@@ -23,7 +23,6 @@ python_orders.py computes the same thing in a plain Python loop and prints the s
 and S the wall time from building the dataflow to having formatted the output (not Python's start-up or imports).
 """
 
-import argparse
 import json
 import locale
 import os
@@ -34,6 +33,7 @@ import bytewax.operators as op
 from bytewax.connectors.files import FileSource
 from bytewax.dataflow import Dataflow
 from bytewax.testing import TestingSink, run_main
+from orders_output import format_results, parse_arguments, report
 
 
 def build_flow(path, results, counter):
@@ -71,34 +71,13 @@ def build_flow(path, results, counter):
     return flow
 
 
-def format_results(results):
-    """The output text: one JSON object per city, sorted by city."""
-    lines = []
-    for city, (count, total, low, high) in sorted(results):
-        row = {"city": city, "count": count, "max": round(high, 2), "min": round(low, 2), "sum": round(total, 2)}
-        lines.append(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n")
-    return "".join(lines)
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", help="JSON Lines file of records (Benchmarks/scripts/make-jsonl.py writes one)")
-    parser.add_argument("--time", action="store_true", help="print records, seconds and records/second to stderr")
-    args = parser.parse_args()
-    if not os.path.isfile(args.path):
-        parser.error(f"no such file: {args.path}")
-
+    args = parse_arguments(__doc__)
     start = time.perf_counter()
     results, counter = [], [0]
     run_main(build_flow(args.path, results, counter))
     text = format_results(results)
-    elapsed = time.perf_counter() - start
-
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.flush()
-    if args.time:
-        records = counter[0]
-        print(f"records={records} seconds={elapsed:.3f} records_per_second={records / elapsed:.0f}", file=sys.stderr)
+    report(text, counter[0], time.perf_counter() - start, args.time)
 
 
 if __name__ == "__main__":

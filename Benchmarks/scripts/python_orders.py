@@ -16,11 +16,10 @@ floats rounded to 2 places:
 and S the wall time from opening the file to having formatted the output (not Python's start-up or imports).
 """
 
-import argparse
 import json
-import os
-import sys
 import time
+
+from orders_output import format_results, parse_arguments, report
 
 
 def totals_by_city(path):
@@ -48,32 +47,12 @@ def totals_by_city(path):
     return totals, records
 
 
-def format_results(totals):
-    """The output text: one JSON object per city, sorted by city."""
-    lines = []
-    for city, (count, total, low, high) in sorted(totals.items()):
-        row = {"city": city, "count": count, "max": round(high, 2), "min": round(low, 2), "sum": round(total, 2)}
-        lines.append(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n")
-    return "".join(lines)
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", help="JSON Lines file of records (Benchmarks/scripts/make-jsonl.py writes one)")
-    parser.add_argument("--time", action="store_true", help="print records, seconds and records/second to stderr")
-    args = parser.parse_args()
-    if not os.path.isfile(args.path):
-        parser.error(f"no such file: {args.path}")
-
+    args = parse_arguments(__doc__)
     start = time.perf_counter()
     totals, records = totals_by_city(args.path)
-    text = format_results(totals)
-    elapsed = time.perf_counter() - start
-
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.flush()
-    if args.time:
-        print(f"records={records} seconds={elapsed:.3f} records_per_second={records / elapsed:.0f}", file=sys.stderr)
+    text = format_results(totals.items())
+    report(text, records, time.perf_counter() - start, args.time)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PipeCore
 import PipePipeline
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -124,13 +125,11 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// Buffered JSON Lines on standard output, written in 64 KiB chunks.
-final class StandardOutput: @unchecked Sendable {
-    // @unchecked Sendable: `writer` is read and written only under `lock`.
-    private let lock = NSLock()
-    private var writer = JSONWriter(capacity: 1 << 17)
+final class StandardOutput: Sendable {
+    private let buffer = Mutex(JSONWriter(capacity: 1 << 17))
 
     func write(_ record: JSONValue) throws(PipeError) {
-        let chunk: [UInt8]? = lock.withLock {
+        let chunk: [UInt8]? = buffer.withLock { writer in
             writer.write(record)
             writer.appendRaw(0x0A)
             guard writer.bytes.count >= 1 << 16 else { return nil }
@@ -141,7 +140,7 @@ final class StandardOutput: @unchecked Sendable {
     }
 
     func flush() throws(PipeError) {
-        let chunk = lock.withLock {
+        let chunk = buffer.withLock { writer in
             defer { writer.reset() }
             return writer.bytes
         }

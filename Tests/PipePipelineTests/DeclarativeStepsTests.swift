@@ -141,7 +141,7 @@ struct DeclarativeStepsTests {
 
     @Test("custom transforms: registered by name, options checked at compile time, retried and timed out")
     func custom() async throws {
-        let attempts = AttemptCounter()
+        let attempts = Counter()  // the transform runs on one record at a time
         var transforms = PipelineTransforms()
         transforms.register(
             "scale",
@@ -153,7 +153,8 @@ struct DeclarativeStepsTests {
         }
         transforms.register("flaky") { record, _ in
             // Fails the first two attempts at each record.
-            if attempts.next() % 3 != 0 { throw PipeError(.unavailable, "try again") }
+            attempts.add()
+            if attempts.value % 3 != 0 { throw PipeError(.unavailable, "try again") }
             return [record]
         }
         transforms.register("slow") { record, _ in
@@ -192,19 +193,6 @@ struct DeclarativeStepsTests {
             } catch {
                 #expect(error.details["field"] == field, "\(error)")
             }
-        }
-    }
-}
-
-/// A thread-safe counter for closures.
-final class AttemptCounter: @unchecked Sendable {
-    // @unchecked Sendable: `value` is read and written only under `lock`.
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int {
-        lock.withLock {
-            value += 1
-            return value
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import PipeCore
+import Synchronization
 
 /// The live counts of one run of a definition, and the records it set aside.
 ///
@@ -40,44 +40,27 @@ public final class PipelineRunReport: Sendable {
         var deadLetters: [DeadLetter] = []
     }
 
-    private let state: LockedState
+    private let state: Mutex<Snapshot>
 
     init(steps: [String]) {
-        state = LockedState(Snapshot(steps: steps.map { StepCounts(step: $0) }))
+        state = Mutex(Snapshot(steps: steps.map { StepCounts(step: $0) }))
     }
 
     /// The counts so far, one entry per step.
-    public var steps: [StepCounts] { state.snapshot.steps }
+    public var steps: [StepCounts] { state.withLock { $0.steps } }
     /// Records read from the source so far.
-    public var read: Int { state.snapshot.read }
+    public var read: Int { state.withLock { $0.read } }
     /// Records the last step put out so far.
-    public var written: Int { state.snapshot.written }
+    public var written: Int { state.withLock { $0.written } }
     /// The dead letters so far, in the order they were set aside.
-    public var deadLetters: [DeadLetter] { state.snapshot.deadLetters }
+    public var deadLetters: [DeadLetter] { state.withLock { $0.deadLetters } }
 
     func publish(read: Int, written: Int, steps: [StepCounts], newDeadLetters: ArraySlice<DeadLetter>) {
-        state.update { snapshot in
+        state.withLock { snapshot in
             snapshot.read = read
             snapshot.written = written
             snapshot.steps = steps
             snapshot.deadLetters.append(contentsOf: newDeadLetters)
         }
-    }
-}
-
-/// The report's storage.
-final class LockedState: @unchecked Sendable {
-    // @unchecked Sendable: `value` is read and written only under `lock`.
-    private let lock = NSLock()
-    private var value: PipelineRunReport.Snapshot
-
-    init(_ value: PipelineRunReport.Snapshot) {
-        self.value = value
-    }
-
-    var snapshot: PipelineRunReport.Snapshot { lock.withLock { value } }
-
-    func update(_ change: (inout PipelineRunReport.Snapshot) -> Void) {
-        lock.withLock { change(&value) }
     }
 }
