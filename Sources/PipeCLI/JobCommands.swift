@@ -209,10 +209,7 @@ struct JobsCommand: AsyncParsableCommand {
                     print(try JobJSON.text(job))
                 }
             } else {
-                let encoder = JSONEncoder()
-                encoder.dateEncodingStrategy = .iso8601
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(try await queue.stats()), as: UTF8.self))
+                print(try JobJSON.text(try await queue.stats()))
             }
         } catch {
             CommandOutput.fail(error, exitCode: 1)
@@ -220,9 +217,9 @@ struct JobsCommand: AsyncParsableCommand {
     }
 }
 
-/// A job as one line of JSON.
+/// A job (or the queue's counts) as one line of JSON: sorted keys, ISO 8601 dates.
 enum JobJSON {
-    static func text(_ job: Job) throws -> String {
+    static func text(_ job: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
