@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "PipeExpression", targets: ["PipeExpression"]),
         .library(name: "PipeHTTP", targets: ["PipeHTTP"]),
         .library(name: "PipePipeline", targets: ["PipePipeline"]),
+        .library(name: "PipeStorage", targets: ["PipeStorage"]),
         .executable(name: "pipe", targets: ["PipeCLI"]),
     ],
     dependencies: [
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "PipeCore"),
@@ -54,12 +56,23 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "PipeStorage",
+            dependencies: [
+                "PipeCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
         .executableTarget(
             name: "PipeCLI",
             dependencies: [
                 "PipeCore",
                 "PipeExpression",
                 "PipePipeline",
+                "PipeStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -81,6 +94,13 @@ let package = Package(
                 "PipePipeline", "PipeCore", "PipeTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "PipeStorageTests",
+            dependencies: [
+                "PipeStorage", "PipeCore", "PipeTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

@@ -111,6 +111,19 @@ extension PipeError.Code {
     public static let objectNotFound = Self("object_not_found", status: 404)
     /// An object with this key exists and `upsert` was false.
     public static let objectExists = Self("object_exists", status: 409)
+    /// A conditional read found the caller's copy current (`If-None-Match`, `If-Modified-Since`): nothing to send.
+    public static let notModified = Self("not_modified", status: 304)
+    /// A byte range lies outside the object.
+    public static let rangeNotSatisfiable = Self("range_not_satisfiable", status: 416)
+    /// A bucket's byte or object-count quota would be exceeded.
+    public static let quotaExceeded = Self("quota_exceeded", status: 507)
+    /// No resumable upload session has this id (it never existed, was completed or aborted, or expired).
+    public static let uploadNotFound = Self("upload_not_found", status: 404)
+    /// A signed URL was altered, is for another method, object or content type, or has expired;
+    /// `details["reason"]` says which (`expired` or `signature`).
+    public static let signatureInvalid = Self("signature_invalid", status: 403)
+    /// Stored bytes failed an integrity check (a content hash or an authentication tag did not match).
+    public static let dataCorrupted = Self("data_corrupted", status: 500)
     /// No job has this id.
     public static let jobNotFound = Self("job_not_found", status: 404)
     /// A pipeline definition failed validation.
@@ -126,7 +139,8 @@ extension PipeError.Code {
         .invalidJSON, .jsonTooDeep,
         .expressionSyntax, .expressionInvalidType, .expressionInvalidArity, .expressionUnknownFunction,
         .expressionInvalidValue, .expressionNotANumber, .expressionUndefinedVariable,
-        .bucketNotFound, .bucketExists, .objectNotFound, .objectExists, .jobNotFound, .invalidPipeline,
+        .bucketNotFound, .bucketExists, .objectNotFound, .objectExists, .notModified, .rangeNotSatisfiable,
+        .quotaExceeded, .uploadNotFound, .signatureInvalid, .dataCorrupted, .jobNotFound, .invalidPipeline,
         .pipelineStageFailed,
     ]
 

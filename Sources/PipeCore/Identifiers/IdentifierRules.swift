@@ -22,6 +22,8 @@ enum IdentifierRules {
         case leadingSlash
         case controlCharacter
         case dotSegment
+        case emptySegment
+        case backslash
     }
 
     /// Longest prefix of the rejected input echoed in a message. Inputs can be long (keys up to 1024 bytes and more)

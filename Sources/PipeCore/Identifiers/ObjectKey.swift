@@ -5,9 +5,12 @@
 /// - 1–1024 bytes of UTF-8;
 /// - no control characters (NUL, C0, DEL, C1);
 /// - no `.` or `..` path segment (`a/./b`, `../etc/passwd`), so a key cannot climb out of its bucket's directory;
-/// - does not start with `/`.
+/// - no empty segment: it does not start or end with `/` and has no `//` (`a//b` and `a/b` would otherwise be two
+///   keys that most file systems and URL normalisers treat as one);
+/// - no backslash, which Windows paths and some URL parsers read as a separator (`a\..\b`).
 ///
-/// Empty segments (`a//b`) and a trailing `/` (`folder/`) are allowed, as in S3.
+/// Stores never use keys as file paths (the local blob store names files by random ids), but the rules keep keys
+/// unambiguous wherever they travel: URLs, logs, downloads saved under the key's name.
 ///
 /// Two keys are equal only when their UTF-8 bytes are equal. (`String` equality treats canonically equivalent
 /// spellings such as a precomposed `é` and `e` + combining accent as equal; stores do not, so neither do keys.)
@@ -18,7 +21,8 @@ public struct ObjectKey: ValidatedIdentifier {
     /// Validates `rawValue` as an object key.
     ///
     /// - Throws: ``PipeError`` with code ``PipeError/Code/invalidIdentifier`` naming the rule broken
-    ///   (`details["rule"]`: `length`, `leadingSlash`, `controlCharacter` or `dotSegment`).
+    ///   (`details["rule"]`: `length`, `leadingSlash`, `controlCharacter`, `dotSegment`, `emptySegment` or
+    ///   `backslash`).
     public init(_ rawValue: String) throws(PipeError) {
         // The byte count is O(1) for native strings, so oversized input is rejected before it is scanned.
         try IdentifierRules.checkLength(
@@ -28,6 +32,9 @@ public struct ObjectKey: ValidatedIdentifier {
         let dot = UInt8(ascii: ".")
         if rawValue.utf8.first == slash {
             throw IdentifierRules.violation(Self.kind, rawValue, .leadingSlash, "must not start with '/'")
+        }
+        if rawValue.utf8.contains(UInt8(ascii: "\\")) {
+            throw IdentifierRules.violation(Self.kind, rawValue, .backslash, "must not contain '\\'")
         }
         var offset = 0
         for scalar in rawValue.unicodeScalars {
@@ -39,11 +46,17 @@ public struct ObjectKey: ValidatedIdentifier {
             }
             offset += UTF8.width(scalar)
         }
-        for segment in rawValue.utf8.split(separator: slash, omittingEmptySubsequences: false)
-        where !segment.isEmpty && segment.count <= 2 && segment.allSatisfy({ $0 == dot }) {
-            throw IdentifierRules.violation(
-                Self.kind, rawValue, .dotSegment, "must not contain '.' or '..' path segments"
-            )
+        for segment in rawValue.utf8.split(separator: slash, omittingEmptySubsequences: false) {
+            if segment.isEmpty {
+                throw IdentifierRules.violation(
+                    Self.kind, rawValue, .emptySegment, "must not end with '/' or contain '//'"
+                )
+            }
+            if segment.count <= 2 && segment.allSatisfy({ $0 == dot }) {
+                throw IdentifierRules.violation(
+                    Self.kind, rawValue, .dotSegment, "must not contain '.' or '..' path segments"
+                )
+            }
         }
         self.rawValue = rawValue
     }

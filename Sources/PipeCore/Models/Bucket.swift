@@ -20,6 +20,10 @@ public struct Bucket: Sendable, Hashable, Codable {
     public var defaultCacheControl: String?
     /// Whether object bytes are encrypted before they reach the blob store.
     public var encryptedAtRest: Bool
+    /// The most bytes all the bucket's objects may hold together; `nil` for no quota.
+    public var maxBytes: Int64?
+    /// The most objects the bucket may hold; `nil` for no quota.
+    public var maxObjects: Int64?
     /// When the bucket was created.
     public var createdAt: Date
     /// When the bucket's settings last changed.
@@ -33,6 +37,8 @@ public struct Bucket: Sendable, Hashable, Codable {
         allowedContentTypes: [String] = [],
         defaultCacheControl: String? = nil,
         encryptedAtRest: Bool = false,
+        maxBytes: Int64? = nil,
+        maxObjects: Int64? = nil,
         createdAt: Date,
         updatedAt: Date
     ) {
@@ -42,6 +48,8 @@ public struct Bucket: Sendable, Hashable, Codable {
         self.allowedContentTypes = allowedContentTypes
         self.defaultCacheControl = defaultCacheControl
         self.encryptedAtRest = encryptedAtRest
+        self.maxBytes = maxBytes
+        self.maxObjects = maxObjects
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -55,6 +63,8 @@ public struct Bucket: Sendable, Hashable, Codable {
             allowedContentTypes: options.allowedContentTypes,
             defaultCacheControl: options.defaultCacheControl,
             encryptedAtRest: options.encryptedAtRest,
+            maxBytes: options.maxBytes,
+            maxObjects: options.maxObjects,
             createdAt: createdAt,
             updatedAt: updatedAt
         )
@@ -68,7 +78,9 @@ public struct Bucket: Sendable, Hashable, Codable {
                 fileSizeLimit: fileSizeLimit,
                 allowedContentTypes: allowedContentTypes,
                 defaultCacheControl: defaultCacheControl,
-                encryptedAtRest: encryptedAtRest
+                encryptedAtRest: encryptedAtRest,
+                maxBytes: maxBytes,
+                maxObjects: maxObjects
             )
         }
         set {
@@ -77,6 +89,8 @@ public struct Bucket: Sendable, Hashable, Codable {
             allowedContentTypes = newValue.allowedContentTypes
             defaultCacheControl = newValue.defaultCacheControl
             encryptedAtRest = newValue.encryptedAtRest
+            maxBytes = newValue.maxBytes
+            maxObjects = newValue.maxObjects
         }
     }
 

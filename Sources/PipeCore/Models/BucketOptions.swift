@@ -17,6 +17,10 @@ public struct BucketOptions: Sendable, Hashable, Codable {
     public var defaultCacheControl: String?
     /// Whether object bytes are encrypted before they reach the blob store.
     public var encryptedAtRest: Bool
+    /// The most bytes all the bucket's objects may hold together; `nil` for no quota.
+    public var maxBytes: Int64?
+    /// The most objects the bucket may hold; `nil` for no quota.
+    public var maxObjects: Int64?
 
     /// Makes bucket settings; every argument has the permissive default.
     public init(
@@ -24,12 +28,16 @@ public struct BucketOptions: Sendable, Hashable, Codable {
         fileSizeLimit: Int64? = nil,
         allowedContentTypes: [String] = [],
         defaultCacheControl: String? = nil,
-        encryptedAtRest: Bool = false
+        encryptedAtRest: Bool = false,
+        maxBytes: Int64? = nil,
+        maxObjects: Int64? = nil
     ) {
         self.isPublic = isPublic
         self.fileSizeLimit = fileSizeLimit
         self.allowedContentTypes = allowedContentTypes
         self.defaultCacheControl = defaultCacheControl
         self.encryptedAtRest = encryptedAtRest
+        self.maxBytes = maxBytes
+        self.maxObjects = maxObjects
     }
 }

@@ -1,0 +1,44 @@
+import PipeCore
+
+/// Authorization: every public operation passes through here before it reads or writes anything.
+extension StorageService {
+    /// The principal used by programs that own the whole store (the `pipe storage` commands, maintenance jobs).
+    public static let localAdministrator = Principal(id: try! UserID("local-admin"), roles: [AccessPolicy.adminRole])
+
+    /// The bucket's record, if `principal` may know it exists; the same `bucket_not_found` otherwise, so that names
+    /// cannot be probed.
+    func visibleBucket(_ name: BucketName, to principal: Principal?) async throws(PipeError) -> BucketRecord {
+        guard let record = try await metadata.bucket(name), record.policy.isDiscoverable(by: principal) else {
+            throw PipeError(.bucketNotFound, "no bucket named \(name)", details: ["bucket": name.rawValue])
+        }
+        return record
+    }
+
+    /// Throws unless `principal` may do `action` on `resource`.
+    ///
+    /// A refusal is `forbidden` when the principal can read the resource anyway (it learns nothing new); when it
+    /// cannot, the refusal is `hiddenAs` (`object_not_found` for operations on one object), the same error a missing
+    /// object gives, so refusals do not reveal what exists.
+    func authorize(
+        _ principal: Principal?, _ action: Action, on resource: Resource, in record: BucketRecord,
+        hiddenAs: PipeError.Code? = nil
+    ) throws(PipeError) {
+        if record.policy.allows(principal, action, on: resource) { return }
+        if let hiddenAs, !record.policy.allows(principal, .read, on: resource) {
+            throw PipeError(hiddenAs, "\(Self.describe(resource)) was not found")
+        }
+        throw PipeError(
+            .forbidden, "\(principal.map { "\($0.id)" } ?? "an anonymous caller") may not \(action.rawValue) "
+                + Self.describe(resource), details: ["action": action.rawValue])
+    }
+
+    static func describe(_ resource: Resource) -> String {
+        switch resource {
+        case .bucket(let bucket): "bucket \(bucket)"
+        case .object(let bucket, let key): "object \(key) in \(bucket)"
+        case .objects(let bucket, let prefix): "objects under \"\(prefix)\" in \(bucket)"
+        case .pipeline(let id): "pipeline \(id)"
+        case .job(let id): "job \(id)"
+        }
+    }
+}

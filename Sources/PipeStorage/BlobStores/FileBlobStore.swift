@@ -1,0 +1,202 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+import PipeCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Blobs as files on local disk, under one root directory.
+///
+/// Layout: `blobs/<first two hex digits>/<id>` for committed blobs (256 fan-out directories keep any one directory
+/// small), `tmp/<id>.<pid>.partial` for blobs being written. A write goes to the temporary file, is `fsync`ed, renamed
+/// into `blobs/`, and the directory is `fsync`ed, so a committed blob is whole and durable; the pid in a temporary
+/// name lets the sweep remove the partial files of writers that died without mistaking a live writer's file for one.
+///
+/// Paths are built only from ``BlobID``s (hex digits), never from object keys, so nothing is written outside the root.
+public struct FileBlobStore: BlobStore {
+    /// The root directory.
+    public let root: String
+
+    /// Opens (and creates when missing) a blob store under `root`.
+    public init(root: String) throws(PipeError) {
+        self.root = root
+        try POSIX.makeDirectory(root)
+        try POSIX.makeDirectory(root + "/blobs")
+        try POSIX.makeDirectory(root + "/tmp")
+    }
+
+    func directory(of id: BlobID) -> String { root + "/blobs/" + id.rawValue.prefix(2) }
+    func path(of id: BlobID) -> String { directory(of: id) + "/" + id.rawValue }
+
+    public func makeWriter() async throws(PipeError) -> any BlobWriter {
+        let id = BlobID.random()
+        let temporary = "\(root)/tmp/\(id.rawValue).\(getpid()).partial"
+        let descriptor = try POSIX.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
+        return FileBlobWriter(store: self, id: id, temporary: temporary, descriptor: descriptor)
+    }
+
+    public func openBlob(_ id: BlobID) async throws(PipeError) -> any BlobReader {
+        let path = path(of: id)
+        let descriptor = try POSIX.open(path, O_RDONLY)
+        do throws(PipeError) {
+            return FileBlobReader(descriptor: descriptor, path: path, size: try POSIX.size(descriptor, path: path))
+        } catch {
+            POSIX.close(descriptor)
+            throw error
+        }
+    }
+
+    public func deleteBlobs(_ ids: [BlobID]) async {
+        guard !ids.isEmpty else { return }
+        let paths = ids.map(path(of:))
+        _ = try? await BlockingIO.run { () throws(PipeError) in
+            for path in paths { POSIX.unlink(path) }
+        }
+    }
+
+    public func sweep(
+        createdBefore: Date, isReferenced: @Sendable ([BlobID]) async throws(PipeError) -> Set<BlobID>
+    ) async throws(PipeError) -> Int {
+        let root = self.root
+        let cutoff = createdBefore.timeIntervalSince1970
+        // Partial writes: removable when their writer is gone, or when older than the cutoff.
+        let partials = try await BlockingIO.run { () throws(PipeError) -> Int in
+            var removed = 0
+            for name in POSIX.directoryEntries(root + "/tmp") {
+                let parts = name.split(separator: ".")
+                let pid = parts.count == 3 ? Int32(parts[1]) : nil
+                let path = root + "/tmp/" + name
+                let dead = pid.map { $0 != getpid() && !POSIX.processExists($0) } ?? true
+                if dead || (POSIX.modificationTime(path) ?? 0) < cutoff {
+                    POSIX.unlink(path)
+                    removed += 1
+                }
+            }
+            return removed
+        }
+        // Committed blobs: removable when old enough that no write in flight can still be about to record them,
+        // and no metadata row refers to them.
+        var removed = partials
+        for fanout in POSIX.directoryEntries(root + "/blobs") {
+            let directory = root + "/blobs/" + fanout
+            let candidates = POSIX.directoryEntries(directory).compactMap(BlobID.init).filter {
+                (POSIX.modificationTime(directory + "/" + $0.rawValue) ?? .infinity) < cutoff
+            }
+            guard !candidates.isEmpty else { continue }
+            let referenced = try await isReferenced(candidates)
+            let orphans = candidates.filter { !referenced.contains($0) }
+            await deleteBlobs(orphans)
+            removed += orphans.count
+        }
+        return removed
+    }
+}
+
+/// A blob being written to a temporary file.
+///
+/// Sendable because its state is a descriptor and a flag behind a `Mutex`; one task drives it at a time, the mutex
+/// only makes ``abort()`` after a failed ``commit()`` safe.
+final class FileBlobWriter: BlobWriter {
+    let store: FileBlobStore
+    let id: BlobID
+    let temporary: String
+    private let descriptor: Mutex<Int32>
+
+    init(store: FileBlobStore, id: BlobID, temporary: String, descriptor: Int32) {
+        self.store = store
+        self.id = id
+        self.temporary = temporary
+        self.descriptor = Mutex(descriptor)
+    }
+
+    deinit {
+        // A writer dropped without commit or abort (a cancelled task) must not leak its descriptor or file.
+        let open = descriptor.withLock { $0 }
+        if open >= 0 {
+            POSIX.close(open)
+            POSIX.unlink(temporary)
+        }
+    }
+
+    private var currentDescriptor: Int32 { descriptor.withLock { $0 } }
+
+    func write(_ bytes: [UInt8]) async throws(PipeError) {
+        let descriptor = currentDescriptor
+        let path = temporary
+        guard descriptor >= 0 else { throw PipeError(.internalError, "write to a finished blob") }
+        try await BlockingIO.run { () throws(PipeError) in
+            try POSIX.writeAll(descriptor, bytes, path: path)
+        }
+    }
+
+    func commit() async throws(PipeError) -> BlobID {
+        let descriptor = currentDescriptor
+        guard descriptor >= 0 else { throw PipeError(.internalError, "commit of a finished blob") }
+        let (temporary, directory, final) = (self.temporary, store.directory(of: id), store.path(of: id))
+        try await BlockingIO.run { () throws(PipeError) in
+            try POSIX.fsync(descriptor, path: temporary)
+            try POSIX.makeDirectory(directory)
+            try POSIX.rename(temporary, final)
+            try POSIX.fsyncDirectory(directory)
+        }
+        self.descriptor.withLock {
+            POSIX.close($0)
+            $0 = -1
+        }
+        return id
+    }
+
+    func abort() async {
+        let open = descriptor.withLock { value in
+            defer { value = -1 }
+            return value
+        }
+        if open >= 0 {
+            POSIX.close(open)
+            POSIX.unlink(temporary)
+        }
+    }
+}
+
+/// A committed blob file opened for reading; reads are positional (`pread`), so the reader keeps no offset.
+final class FileBlobReader: BlobReader {
+    let size: Int64
+    private let path: String
+    private let descriptor: Mutex<Int32>
+
+    init(descriptor: Int32, path: String, size: Int64) {
+        self.descriptor = Mutex(descriptor)
+        self.path = path
+        self.size = size
+    }
+
+    deinit {
+        let open = descriptor.withLock { $0 }
+        if open >= 0 { POSIX.close(open) }
+    }
+
+    func read(at offset: Int64, count: Int) async throws(PipeError) -> [UInt8] {
+        let descriptor = self.descriptor.withLock { $0 }
+        guard descriptor >= 0 else { throw PipeError(.internalError, "read from a closed blob") }
+        let path = self.path
+        return try await BlockingIO.run { () throws(PipeError) in
+            try POSIX.read(descriptor, at: offset, count: count, path: path)
+        }
+    }
+
+    func close() async {
+        descriptor.withLock {
+            if $0 >= 0 { POSIX.close($0) }
+            $0 = -1
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import GRDB
+import PipeCore
+
+/// Row mapping and the statements several methods share.
+extension SQLiteStorageMetadata {
+    static func noBucket(_ name: BucketName) -> PipeError {
+        PipeError(.bucketNotFound, "no bucket named \(name)", details: ["bucket": name.rawValue])
+    }
+
+    static func noUpload(_ id: UploadID) -> PipeError {
+        PipeError(.uploadNotFound, "no upload session \(id) (completed, aborted or expired?)")
+    }
+
+    static func keyBytes(_ key: ObjectKey) -> Data { Data(key.rawValue.utf8) }
+
+    /// The smallest byte string greater than every string starting with `prefix`, or `nil` when there is none.
+    static func successor(of prefix: [UInt8]) -> [UInt8]? {
+        var bytes = prefix
+        while let last = bytes.last {
+            if last < 0xFF {
+                bytes[bytes.count - 1] = last + 1
+                return bytes
+            }
+            bytes.removeLast()
+        }
+        return nil
+    }
+
+    static func json(_ value: some Encodable) throws(PipeError) -> Data {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            encoder.dateEncodingStrategy = .millisecondsSince1970
+            return try encoder.encode(value)
+        } catch {
+            throw PipeError(.internalError, "cannot encode storage metadata: \(error)")
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try decoder.decode(type, from: data)
+    }
+
+    static func encode(_ record: BucketRecord) throws(PipeError) -> (Data, Data) {
+        (try json(record.bucket), try json(record.policy.grants))
+    }
+
+    static func bucket(_ db: Database, _ name: BucketName) throws -> BucketRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM buckets WHERE name = ?", arguments: [name.rawValue])
+            .map(bucket(from:))
+    }
+
+    static func bucket(from row: Row) throws -> BucketRecord {
+        let bucket = try decode(Bucket.self, row["settings"])
+        let owner: String? = row["owner"]
+        let policy = AccessPolicy(
+            owner: try owner.map { try UserID($0) }, grants: try decode([Grant].self, row["grants"]),
+            publicRead: bucket.isPublic)
+        return BucketRecord(bucket: bucket, policy: policy, usage: BucketUsage(bytes: row["bytes"], objects: row["objects"]))
+    }
+
+    static func object(_ db: Database, _ bucket: BucketName, _ key: ObjectKey) throws -> ObjectRecord? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM objects WHERE bucket = ? AND key = ?", arguments: [bucket.rawValue, keyBytes(key)]
+        ).map(object(from:))
+    }
+
+    static func object(from row: Row) throws -> ObjectRecord {
+        let metadata: Data? = row["metadata"]
+        let info = ObjectInfo(
+            bucket: try BucketName(row["bucket"]),
+            key: try ObjectKey(String(decoding: row["key"] as Data, as: UTF8.self)),
+            size: row["size"],
+            contentType: row["content_type"],
+            etag: row["etag"],
+            cacheControl: row["cache_control"],
+            metadata: try metadata.map { try decode([String: String].self, $0) } ?? [:],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+        return ObjectRecord(info: info, location: try location(row))
+    }
+
+    static func location(_ row: Row) throws -> BlobLocation {
+        guard let blob = BlobID(row["blob"]) else {
+            throw PipeError(.dataCorrupted, "a metadata row names an invalid blob id")
+        }
+        let masterKey: String? = row["master_key"]
+        let wrapped: Data? = row["wrapped_key"]
+        return BlobLocation(
+            blob: blob, storedSize: row["stored_size"],
+            wrappedKey: masterKey.flatMap { id in wrapped.map { WrappedKey(masterKeyID: id, sealed: [UInt8]($0)) } })
+    }
+
+    static func upload(from row: Row) throws -> UploadRecord {
+        let owner: String? = row["owner"]
+        return UploadRecord(
+            id: try UploadID(row["id"]),
+            bucket: try BucketName(row["bucket"]),
+            key: try ObjectKey(String(decoding: row["key"] as Data, as: UTF8.self)),
+            options: try decode(PutObjectOptions.self, row["options"]),
+            owner: try owner.map { try UserID($0) },
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+    }
+
+    /// The conditional, quota-checked write of one object row, shared by puts and completed uploads.
+    static func commit(_ db: Database, _ record: ObjectRecord, _ conditions: CommitConditions) throws
+        -> (info: ObjectInfo, freed: [BlobID])
+    {
+        var info = record.info
+        guard let bucket = try bucket(db, info.bucket) else { throw noBucket(info.bucket) }
+        let existing = try object(db, info.bucket, info.key)
+        if conditions.ifNoneMatchAny, existing != nil {
+            throw PipeError(.preconditionFailed, "\(info.key) exists and If-None-Match: * was given")
+        }
+        if let ifMatch = conditions.ifMatch {
+            guard let existing, ETag.matches(ifMatch, existing.info.etag) else {
+                throw PipeError(
+                    .preconditionFailed, "\(info.key) does not have the ETag given in If-Match",
+                    details: ["key": info.key.rawValue])
+            }
+        } else if existing != nil && !conditions.upsert && !conditions.ifNoneMatchAny {
+            throw PipeError(
+                .objectExists, "an object exists at \(info.key); pass upsert to replace it",
+                details: ["key": info.key.rawValue])
+        }
+        let oldSize = existing?.info.size ?? 0
+        let bytes = bucket.usage.bytes - oldSize + info.size
+        if let limit = bucket.bucket.maxBytes, bytes > limit, info.size > oldSize {
+            throw PipeError(
+                .quotaExceeded, "bucket \(info.bucket) would hold \(bytes) bytes; its quota is \(limit)",
+                details: ["quota": "bytes", "limit": "\(limit)"])
+        }
+        let objects = bucket.usage.objects + (existing == nil ? 1 : 0)
+        if let limit = bucket.bucket.maxObjects, objects > limit, existing == nil {
+            throw PipeError(
+                .quotaExceeded, "bucket \(info.bucket) would hold \(objects) objects; its quota is \(limit)",
+                details: ["quota": "objects", "limit": "\(limit)"])
+        }
+        let location = record.location
+        info.createdAt = existing?.info.createdAt ?? info.createdAt
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO objects (bucket, key, size, content_type, etag, cache_control, metadata,
+                    created_at, updated_at, blob, stored_size, master_key, wrapped_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                info.bucket.rawValue, keyBytes(info.key), info.size, info.contentType, info.etag, info.cacheControl,
+                info.metadata.isEmpty ? nil : try json(info.metadata),
+                info.createdAt.timeIntervalSince1970,
+                info.updatedAt.timeIntervalSince1970, location.blob.rawValue, location.storedSize,
+                location.wrappedKey?.masterKeyID, location.wrappedKey.map { Data($0.sealed) },
+            ])
+        try db.execute(
+            sql: "UPDATE buckets SET bytes = ?, objects = ? WHERE name = ?",
+            arguments: [bytes, objects, info.bucket.rawValue])
+        guard let existing, existing.location.blob != location.blob else { return (info, []) }
+        return (info, try unreferenced(db, [existing.location.blob]))
+    }
+
+    static func deleteUpload(_ db: Database, _ id: UploadID) throws -> [BlobID] {
+        let blobs = try String.fetchAll(
+            db, sql: "SELECT blob FROM upload_parts WHERE upload = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM upload_parts WHERE upload = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM uploads WHERE id = ?", arguments: [id.rawValue])
+        return try unreferenced(db, blobs.compactMap(BlobID.init))
+    }
+
+    /// The members of `ids` no object and no part refers to.
+    static func unreferenced(_ db: Database, _ ids: [BlobID]) throws -> [BlobID] {
+        try Set(ids).filter { id in
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM objects WHERE blob = ?) OR EXISTS (SELECT 1 FROM upload_parts WHERE blob = ?)",
+                arguments: [id.rawValue, id.rawValue]) != true
+        }.sorted()
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
+        do {
+            return try await database.write(body)
+        } catch {
+            throw Self.pipeError(error)
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
+        do {
+            return try await database.read(body)
+        } catch {
+            throw Self.pipeError(error)
+        }
+    }
+
+    static func pipeError(_ error: any Error) -> PipeError {
+        if let error = error as? PipeError { return error }
+        if error is CancellationError { return PipeError(.cancelled, "the storage operation was cancelled") }
+        if let error = error as? DecodingError { return PipeError(.dataCorrupted, "unreadable storage metadata: \(error)") }
+        return PipeError(.unavailable, "the storage database failed: \(error)")
+    }
+}

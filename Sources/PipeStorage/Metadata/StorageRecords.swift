@@ -1,0 +1,82 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+import PipeCore
+
+/// How much a bucket holds: the figures its quotas are checked against.
+public struct BucketUsage: Sendable, Hashable, Codable {
+    /// The total size of the bucket's objects.
+    public var bytes: Int64
+    /// How many objects the bucket holds.
+    public var objects: Int64
+
+    /// Makes a usage figure.
+    public init(bytes: Int64 = 0, objects: Int64 = 0) {
+        self.bytes = bytes
+        self.objects = objects
+    }
+}
+
+/// A bucket as the metadata store keeps it: settings, access rules and usage.
+package struct BucketRecord: Sendable, Hashable {
+    package var bucket: Bucket
+    /// The owner and grants; `publicRead` always mirrors `bucket.isPublic`.
+    package var policy: AccessPolicy
+    package var usage: BucketUsage
+
+    package init(bucket: Bucket, policy: AccessPolicy, usage: BucketUsage = BucketUsage()) {
+        self.bucket = bucket
+        self.policy = policy
+        self.usage = usage
+    }
+}
+
+/// Where and how an object's bytes are stored.
+package struct BlobLocation: Sendable, Hashable {
+    package var blob: BlobID
+    /// Bytes in the blob store (larger than the object when encrypted).
+    package var storedSize: Int64
+    /// The object's data key, wrapped; `nil` when the blob is plaintext.
+    package var wrappedKey: WrappedKey?
+}
+
+/// An object as the metadata store keeps it.
+package struct ObjectRecord: Sendable, Hashable {
+    package var info: ObjectInfo
+    package var location: BlobLocation
+}
+
+/// A resumable upload session.
+package struct UploadRecord: Sendable, Hashable {
+    package var id: UploadID
+    package var bucket: BucketName
+    package var key: ObjectKey
+    package var options: PutObjectOptions
+    package var owner: UserID?
+    package var createdAt: Date
+    package var expiresAt: Date
+}
+
+/// A part of a resumable upload that the store acknowledged.
+package struct PartRecord: Sendable, Hashable {
+    package var number: Int
+    package var size: Int64
+    /// SHA-256 of the part's plaintext, hex, checked again when the upload completes.
+    package var sha256: String
+    package var location: BlobLocation
+}
+
+/// The rules a write must pass at the moment it commits (checked in the same transaction that writes).
+package struct CommitConditions: Sendable, Hashable {
+    package var upsert: Bool
+    package var ifMatch: String?
+    package var ifNoneMatchAny: Bool
+
+    package init(upsert: Bool, ifMatch: String? = nil, ifNoneMatchAny: Bool = false) {
+        self.upsert = upsert
+        self.ifMatch = ifMatch
+        self.ifNoneMatchAny = ifNoneMatchAny
+    }
+}

@@ -1,0 +1,149 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+import CoreMetrics
+import PipeCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension StorageService {
+    /// An object's record without its bytes; needs `read` on the object.
+    ///
+    /// - Throws: ``PipeError/Code/bucketNotFound``; ``PipeError/Code/objectNotFound`` (also when `principal` may not
+    ///   read it); ``PipeError/Code/notModified`` / ``PipeError/Code/preconditionFailed`` from `conditions`.
+    public func headObject(
+        in bucket: BucketName, at key: ObjectKey, conditions: ReadConditions = ReadConditions(),
+        as principal: Principal?
+    ) async throws(PipeError) -> ObjectInfo {
+        let record = try await visibleBucket(bucket, to: principal)
+        try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
+        let info = try await metadata.object(bucket, key).orThrow(Self.missingObject(bucket, key)).info
+        try conditions.check(info)
+        return info
+    }
+
+    /// Opens an object (or a byte range of it) for streaming; needs `read` on the object.
+    ///
+    /// - Throws: what ``headObject(in:at:conditions:as:)`` throws, and ``PipeError/Code/rangeNotSatisfiable``.
+    public func openObject(
+        in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
+        conditions: ReadConditions = ReadConditions(), as principal: Principal?
+    ) async throws(PipeError) -> ObjectDownload {
+        let record = try await visibleBucket(bucket, to: principal)
+        try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
+        return try await open(bucket, key, range: range, conditions: conditions)
+    }
+
+    /// Opens an object authorized by a signed URL (``verifySignedURL(method:bucket:key:query:contentType:)``).
+    public func openObject(
+        signed access: SignedAccess, range: ByteRange? = nil, conditions: ReadConditions = ReadConditions()
+    ) async throws(PipeError) -> ObjectDownload {
+        guard access.method == .get || access.method == .head else {
+            throw PipeError(
+                .signatureInvalid, "the URL is signed for \(access.method), not GET", details: ["reason": "method"])
+        }
+        return try await open(access.bucket, access.key, range: range, conditions: conditions)
+    }
+
+    /// Reads an object (or a range) into memory; needs `read` on the object.
+    ///
+    /// For objects bigger than ``StorageConfiguration/maxBufferedObjectSize`` use
+    /// ``openObject(in:at:range:conditions:as:)`` or ``downloadObject(in:at:to:range:conditions:as:)``.
+    /// The returned ``StoredObject/bytes`` hold the range asked for.
+    ///
+    /// - Throws: what ``openObject(in:at:range:conditions:as:)`` throws, and ``PipeError/Code/limitExceeded``.
+    public func getObject(
+        in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
+        conditions: ReadConditions = ReadConditions(), as principal: Principal?
+    ) async throws(PipeError) -> StoredObject {
+        let record = try await visibleBucket(bucket, to: principal)
+        try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
+        if range == nil, let cached = cache.lookup(bucket, key) {
+            try conditions.check(cached.info)
+            metrics.count("get")
+            return cached
+        }
+        let generation = cache.generation
+        let download = try await open(bucket, key, range: range, conditions: conditions)
+        guard Int64(download.range.count) <= configuration.maxBufferedObjectSize else {
+            throw PipeError(
+                .limitExceeded,
+                "\(key) is \(download.range.count) bytes; read objects over \(configuration.maxBufferedObjectSize) "
+                    + "bytes as a stream or into a file")
+        }
+        let object = StoredObject(info: download.info, bytes: try await download.chunks.collect())
+        if range == nil { cache.insert(object, generation: generation) }
+        return object
+    }
+
+    /// Writes an object (or a range) to the file at `url`, atomically: the file appears whole, or not at all.
+    ///
+    /// - Throws: what ``openObject(in:at:range:conditions:as:)`` throws, and file system errors.
+    @discardableResult
+    public func downloadObject(
+        in bucket: BucketName, at key: ObjectKey, to url: URL, range: ByteRange? = nil,
+        conditions: ReadConditions = ReadConditions(), as principal: Principal?
+    ) async throws(PipeError) -> ObjectInfo {
+        let download = try await openObject(in: bucket, at: key, range: range, conditions: conditions, as: principal)
+        let path = url.path
+        let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).partial"
+        let descriptor = try POSIX.open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        do throws(PipeError) {
+            var iterator = download.chunks.makeAsyncIterator()
+            while let chunk = try await iterator.next() {
+                try await BlockingIO.run { () throws(PipeError) in
+                    try POSIX.writeAll(descriptor, chunk, path: temporary)
+                }
+            }
+            try await BlockingIO.run { () throws(PipeError) in
+                try POSIX.fsync(descriptor, path: temporary)
+                try POSIX.rename(temporary, path)
+            }
+            POSIX.close(descriptor)
+        } catch {
+            POSIX.close(descriptor)
+            POSIX.unlink(temporary)
+            throw error
+        }
+        return download.info
+    }
+
+    static func missingObject(_ bucket: BucketName, _ key: ObjectKey) -> PipeError {
+        PipeError(.objectNotFound, "object \(key) in \(bucket) was not found", details: ["key": key.rawValue])
+    }
+
+    /// Looks the object up and opens its blob. An overwrite can delete the blob between the two steps; then the
+    /// lookup runs again and finds the new one, so the reader gets the whole old object or the whole new one.
+    func open(_ bucket: BucketName, _ key: ObjectKey, range: ByteRange?, conditions: ReadConditions)
+        async throws(PipeError) -> ObjectDownload
+    {
+        for attempt in 0..<8 {
+            let object = try await metadata.object(bucket, key).orThrow(Self.missingObject(bucket, key))
+            try conditions.check(object.info)
+            let span = try range?.resolve(size: object.info.size) ?? 0..<object.info.size
+            let blob: any BlobReader
+            do throws(PipeError) {
+                blob = try await blobs.openBlob(object.location.blob)
+            } catch where error.code == .notFound && attempt < 7 {
+                continue
+            }
+            let reader = PlaintextReader(
+                blob: blob, size: object.info.size, key: try dataKey(of: object.location), range: span,
+                chunkSize: configuration.chunkSize)
+            metrics.count("get")
+            let counter = metrics.bytesRead
+            return ObjectDownload(
+                info: object.info, range: span,
+                chunks: ObjectByteStream(source: .blob(reader), onBytes: { counter.increment(by: Int64($0)) }))
+        }
+        throw PipeError(.unavailable, "\(key) kept changing while it was being opened")
+    }
+}
