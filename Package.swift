@@ -101,6 +101,8 @@ let package = Package(
             dependencies: [
                 "PipeStorage", "PipeCore", "PipeTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -48,7 +48,7 @@ public final class StorageService: Sendable {
         self.configuration = configuration
         self.keyRing = try KeyRing(keys: configuration.masterKeys, activeID: configuration.activeMasterKeyID)
         self.signer = try URLSigner(secret: secret)
-        self.metrics = StorageMetrics()
+        self.metrics = StorageMetrics(factory: configuration.metricsFactory)
         self.cache = ObjectCache(
             capacity: configuration.cacheCapacity, objectLimit: configuration.cacheObjectLimit, metrics: metrics)
         self.logger = logger

@@ -8,13 +8,25 @@ import CoreMetrics
 /// - `pipe_storage_bytes_written_total`, `pipe_storage_bytes_read_total`: object bytes in and out;
 /// - `pipe_storage_operations_total{operation}`: calls by kind (`put`, `get`, `list`, `delete`, `copy`, …).
 struct StorageMetrics: Sendable {
-    let cacheHits = Counter(label: "pipe_storage_cache_hits_total")
-    let cacheMisses = Counter(label: "pipe_storage_cache_misses_total")
-    let cacheBytes = Gauge(label: "pipe_storage_cache_bytes")
-    let bytesWritten = Counter(label: "pipe_storage_bytes_written_total")
-    let bytesRead = Counter(label: "pipe_storage_bytes_read_total")
+    let factory: any MetricsFactory
+    let cacheHits: Counter
+    let cacheMisses: Counter
+    let cacheBytes: Gauge
+    let bytesWritten: Counter
+    let bytesRead: Counter
+
+    init(factory: (any MetricsFactory)?) {
+        let factory = factory ?? MetricsSystem.factory
+        self.factory = factory
+        cacheHits = Counter(label: "pipe_storage_cache_hits_total", factory: factory)
+        cacheMisses = Counter(label: "pipe_storage_cache_misses_total", factory: factory)
+        cacheBytes = Gauge(label: "pipe_storage_cache_bytes", factory: factory)
+        bytesWritten = Counter(label: "pipe_storage_bytes_written_total", factory: factory)
+        bytesRead = Counter(label: "pipe_storage_bytes_read_total", factory: factory)
+    }
 
     func count(_ operation: String) {
-        Counter(label: "pipe_storage_operations_total", dimensions: [("operation", operation)]).increment()
+        Counter(label: "pipe_storage_operations_total", dimensions: [("operation", operation)], factory: factory)
+            .increment()
     }
 }

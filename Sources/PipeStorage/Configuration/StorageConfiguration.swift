@@ -3,6 +3,7 @@
 #else
     import Foundation
 #endif
+import CoreMetrics
 import PipeCore
 
 /// How a ``StorageService`` runs: its keys, limits, cache and clock. Every field has a production default.
@@ -45,6 +46,8 @@ public struct StorageConfiguration: Sendable {
     public var maxPartSize: Int64 = 5 << 30
     /// The most items one listing page returns.
     public var maxListLimit = 1000
+    /// Where the service's metrics go; `nil` means the process-wide `MetricsSystem` (what a server bootstraps).
+    public var metricsFactory: (any MetricsFactory)?
     /// The clock; tests move it to expire uploads and signed URLs.
     public var now: @Sendable () -> Date = { Date() }
 

@@ -1,0 +1,91 @@
+import Foundation
+import MetricsTestKit
+import PipeCore
+import PipeStorage
+import Testing
+
+@Suite("Read cache")
+struct CacheTests {
+    let alice = StorageFixture.alice
+    let metrics = TestMetrics()
+
+    func count(_ label: String) -> Int64 {
+        (try? metrics.expectCounter(label).totalValue) ?? 0
+    }
+
+    @Test("small hot objects are served from memory; overwrite and delete invalidate; metrics count hits and misses")
+    func hitsAndInvalidation() async throws {
+        let fixture = try await StorageFixture { [metrics] in
+            $0.cacheCapacity = 1 << 20
+            $0.cacheObjectLimit = 64 << 10
+            $0.metricsFactory = metrics
+        }
+        defer { fixture.remove() }
+        let storage = fixture.storage
+        let bucket = BucketName.named("hot")
+        _ = try await storage.createBucket(bucket, as: alice)
+        let key = ObjectKey.named("config.json")
+        try await storage.putObject(Array("v1".utf8), in: bucket, at: key, as: alice)
+        let (hits, misses) = (count("pipe_storage_cache_hits_total"), count("pipe_storage_cache_misses_total"))
+        #expect(try await storage.getObject(in: bucket, at: key, as: alice).bytes == Array("v1".utf8))
+        #expect(try await storage.getObject(in: bucket, at: key, as: alice).bytes == Array("v1".utf8))
+        #expect(count("pipe_storage_cache_misses_total") == misses + 1)
+        #expect(count("pipe_storage_cache_hits_total") == hits + 1)
+        // Proof the hit did not touch the disk: the blob is gone, yet the cached read works.
+        for blob in fixture.blobFiles() { try FileManager.default.removeItem(atPath: fixture.directory + "/" + blob) }
+        #expect(try await storage.getObject(in: bucket, at: key, as: alice).bytes == Array("v1".utf8))
+
+        try await storage.putObject(Array("v2".utf8), in: bucket, at: key, options: PutObjectOptions(upsert: true), as: alice)
+        #expect(try await storage.getObject(in: bucket, at: key, as: alice).bytes == Array("v2".utf8))
+        try await storage.deleteObject(in: bucket, at: key, as: alice)
+        #expect(await pipeError { _ = try await storage.getObject(in: bucket, at: key, as: alice) }?.code == .objectNotFound)
+        // Permissions are checked before the cache: a stranger gets nothing from it.
+        try await storage.putObject(Array("v3".utf8), in: bucket, at: key, as: alice)
+        _ = try await storage.getObject(in: bucket, at: key, as: alice)
+        #expect(await pipeError { _ = try await storage.getObject(in: bucket, at: key, as: StorageFixture.bob) }?.code == .bucketNotFound)
+    }
+
+    @Test("big objects bypass the cache and the total stays within its capacity")
+    func bounded() async throws {
+        let fixture = try await StorageFixture { [metrics] in
+            $0.cacheCapacity = 100_000
+            $0.cacheObjectLimit = 40_000
+            $0.metricsFactory = metrics
+        }
+        defer { fixture.remove() }
+        let storage = fixture.storage
+        let bucket = BucketName.named("hot")
+        _ = try await storage.createBucket(bucket, as: alice)
+        try await storage.putObject(pattern(50_000), in: bucket, at: .named("big"), as: alice)
+        for index in 0..<10 { try await storage.putObject(pattern(30_000, seed: UInt8(index)), in: bucket, at: .named("s\(index)"), as: alice) }
+        for index in 0..<10 { _ = try await storage.getObject(in: bucket, at: .named("s\(index)"), as: alice) }
+        _ = try await storage.getObject(in: bucket, at: .named("big"), as: alice)
+        let gauge = try metrics.expectGauge("pipe_storage_cache_bytes")
+        #expect((gauge.lastValue ?? 0) <= 100_000)
+        // The three most recent small objects fit; older ones were evicted and are read from disk again, correctly.
+        for index in 0..<10 {
+            #expect(try await storage.getObject(in: bucket, at: .named("s\(index)"), as: alice).bytes == pattern(30_000, seed: UInt8(index)))
+        }
+    }
+
+    @Test("readers racing an overwrite never get a stale cached object afterwards")
+    func racingOverwrite() async throws {
+        let fixture = try await StorageFixture()
+        defer { fixture.remove() }
+        let storage = fixture.storage
+        let bucket = BucketName.named("race")
+        _ = try await storage.createBucket(bucket, as: alice)
+        let key = ObjectKey.named("k")
+        for version in 0..<30 {
+            try await storage.putObject([UInt8(version)], in: bucket, at: key, options: PutObjectOptions(upsert: true), as: alice)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { _ = try await storage.getObject(in: bucket, at: key, as: self.alice) } }
+                group.addTask {
+                    try await storage.putObject([UInt8(version), 1], in: bucket, at: key, options: PutObjectOptions(upsert: true), as: self.alice)
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await storage.getObject(in: bucket, at: key, as: alice).bytes == [UInt8(version), 1])
+        }
+    }
+}
