@@ -49,6 +49,7 @@ bench: bench-deps
 	Benchmarks/scripts/compare-query.sh
 	Benchmarks/scripts/compare-http.sh
 	Benchmarks/scripts/compare-pipeline.sh
+	Benchmarks/scripts/compare-storage.sh
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -25,6 +25,8 @@ let package = Package(
         // The pipeline engine against a hand-written loop and (through the script) bytewax, for
         // scripts/compare-pipeline.sh.
         .executable(name: "pipeline-bench", targets: ["PipelineBench"]),
+        // PipeStorage against `cp`, and small-object throughput, for scripts/compare-storage.sh.
+        .executable(name: "storage-bench", targets: ["StorageBench"]),
     ],
     dependencies: [
         .package(name: "Pipe", path: ".."),
@@ -76,6 +78,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
+        .executableTarget(
+            name: "StorageBenchmarks",
+            dependencies: [
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeStorage", package: "Pipe"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/StorageBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
         // `expression-bench`: plain ns/op per benchmarks.json case, for scripts/compare-jmespath.sh. It does not
         // link package-benchmark, so it builds quickly and runs without the malloc interposer.
         .executableTarget(
@@ -98,6 +111,13 @@ let package = Package(
         .executableTarget(
             name: "PipelineBench",
             dependencies: ["PipelineWorkloads", .product(name: "PipeCore", package: "Pipe")]
+        ),
+        .executableTarget(
+            name: "StorageBench",
+            dependencies: [
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeStorage", package: "Pipe"),
+            ]
         ),
         .executableTarget(
             name: "HTTPBench",
