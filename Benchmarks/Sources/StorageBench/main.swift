@@ -73,10 +73,17 @@ final class ResidentMemory: Sendable {
     }
 }
 
-func runCp(_ from: String, _ to: String) throws -> Double {
+/// Flushes dirty pages left by the previous contender, so each one starts from the same clean state.
+func settle() {
+    sync()
+    usleep(200_000)
+}
+
+/// `cp FROM TO`, or with `durable` `cp FROM TO && sync TO` (the copy is on disk when it returns, as a put is).
+func runCp(_ from: String, _ to: String, durable: Bool = false) throws -> Double {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/cp")
-    process.arguments = [from, to]
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", durable ? "cp \"$0\" \"$1\" && sync \"$1\"" : "cp \"$0\" \"$1\"", from, to]
     let start = ContinuousClock.now
     try process.run()
     process.waitUntilExit()
@@ -91,7 +98,7 @@ func makeRandomFile(_ path: String, bytes: Int) throws {
     {
         return
     }
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     var chunk = [UInt64](repeating: 0, count: 1 << 17)  // 1 MiB
@@ -125,6 +132,7 @@ func large() async throws {
     let key = try ObjectKey("large.bin")
     let memory = ResidentMemory()
     var cp: [Double] = []
+    var cpDurable: [Double] = []
     var put: [Double] = []
     var get: [Double] = []
     var putEncrypted: [Double] = []
@@ -134,9 +142,14 @@ func large() async throws {
     let copy = directory + "/copy.bin"
     for round in 1...rounds {
         try? FileManager.default.removeItem(atPath: copy)
+        settle()
         cp.append(try runCp(source, copy))
         try FileManager.default.removeItem(atPath: copy)
+        settle()
+        cpDurable.append(try runCp(source, copy, durable: true))
+        try FileManager.default.removeItem(atPath: copy)
         for (bucket, puts, gets) in [(plain, 0, 0), (encrypted, 1, 1)] {
+            settle()
             var start = ContinuousClock.now
             let (_, putPeak) = try await memory.measure {
                 try await storage.putObject(
@@ -144,6 +157,7 @@ func large() async throws {
                     as: owner)
             }
             let putTime = seconds(ContinuousClock.now - start)
+            settle()
             start = ContinuousClock.now
             let (_, getPeak) = try await memory.measure {
                 try await storage.downloadObject(in: bucket, at: key, to: URL(fileURLWithPath: copy), as: owner)
@@ -156,18 +170,20 @@ func large() async throws {
         }
         print(
             String(
-                format: "round %d: cp %.2fs  put %.2fs  get %.2fs  put(encrypted) %.2fs  get(encrypted) %.2fs", round,
-                cp.last!, put.last!, get.last!, putEncrypted.last!, getEncrypted.last!))
+                format: "round %d: cp %.2fs  cp+sync %.2fs  put %.2fs  get %.2fs  put(encrypted) %.2fs  "
+                    + "get(encrypted) %.2fs", round, cp.last!, cpDurable.last!, put.last!, get.last!, putEncrypted.last!, getEncrypted.last!))
     }
     let size = Double(megabytes << 20)
     func rate(_ time: Double) -> String { String(format: "%.0f MiB/s", size / time / 1_048_576) }
     print("")
     print("medians over \(rounds) rounds, \(megabytes) MiB:")
     print("  cp              \(String(format: "%.2f", median(cp)))s  \(rate(median(cp)))")
+    print("  cp + sync       \(String(format: "%.2f", median(cpDurable)))s  \(rate(median(cpDurable)))")
     for (name, times) in [("put", put), ("get", get), ("put encrypted", putEncrypted), ("get encrypted", getEncrypted)] {
         print(
             "  \(name.padding(toLength: 16, withPad: " ", startingAt: 0))\(String(format: "%.2f", median(times)))s  "
-                + "\(rate(median(times)))  = \(String(format: "%.2f", median(cp) / median(times)))x cp")
+                + "\(rate(median(times)))  = \(String(format: "%.2f", median(cp) / median(times)))x cp, "
+                + "\(String(format: "%.2f", median(cpDurable) / median(times)))x cp + sync")
     }
     print(
         "peak resident memory during the transfers: \(peakRSS >> 20) MiB "
@@ -231,7 +247,35 @@ func small() async throws {
     }
 }
 
+/// Only puts and gets of the large file, for profiling (`perf record storage-bench profile DIR`).
+func profile() async throws {
+    let megabytes = option("--mb", 1024)
+    let source = directory + "/source.bin"
+    try makeRandomFile(source, bytes: megabytes << 20)
+    try? FileManager.default.removeItem(atPath: directory + "/profile")
+    var configuration = StorageConfiguration()
+    configuration.cacheCapacity = 0
+    let storage = try await StorageService.embedded(directory: directory + "/profile", configuration: configuration)
+    let bucket = try BucketName("plain")
+    _ = try await storage.createBucket(bucket, as: owner)
+    for _ in 0..<option("--rounds", 3) {
+        settle()
+        var start = ContinuousClock.now
+        try await storage.putObject(
+            fileAt: URL(fileURLWithPath: source), in: bucket, at: try ObjectKey("f"), options: PutObjectOptions(upsert: true),
+            as: owner)
+        let put = seconds(ContinuousClock.now - start)
+        settle()
+        start = ContinuousClock.now
+        try await storage.downloadObject(in: bucket, at: try ObjectKey("f"), to: URL(fileURLWithPath: directory + "/p.bin"), as: owner)
+        let get = seconds(ContinuousClock.now - start)
+        try FileManager.default.removeItem(atPath: directory + "/p.bin")
+        print(String(format: "put %.2fs get %.2fs", put, get))
+    }
+}
+
 switch mode {
+case "profile": try await profile()
 case "large": try await large()
 case "small": try await small()
 default:

@@ -40,7 +40,7 @@ public struct FileBlobStore: BlobStore {
     public func makeWriter() async throws(PipeError) -> any BlobWriter {
         let id = BlobID.random()
         let temporary = "\(root)/tmp/\(id.rawValue).\(getpid()).partial"
-        let descriptor = try POSIX.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
+        let descriptor = try POSIX.open(temporary, O_RDWR | O_CREAT | O_EXCL)
         return FileBlobWriter(store: self, id: id, temporary: temporary, descriptor: descriptor)
     }
 
@@ -110,6 +110,7 @@ final class FileBlobWriter: BlobWriter {
     let id: BlobID
     let temporary: String
     private let descriptor: Mutex<Int32>
+    private let written = Mutex<Int64>(0)
 
     init(store: FileBlobStore, id: BlobID, temporary: String, descriptor: Int32) {
         self.store = store
@@ -133,8 +134,39 @@ final class FileBlobWriter: BlobWriter {
         let descriptor = currentDescriptor
         let path = temporary
         guard descriptor >= 0 else { throw PipeError(.internalError, "write to a finished blob") }
+        let offset = written.withLock { value in
+            defer { value += Int64(bytes.count) }
+            return value
+        }
         try await BlockingIO.run { () throws(PipeError) in
             try POSIX.writeAll(descriptor, bytes, path: path)
+            POSIX.startWriteback(descriptor, offset: offset, count: bytes.count)
+        }
+    }
+
+    /// Appends up to `count` bytes of another file, copied inside the kernel; returns how many (0 at its end).
+    func append(copyingFrom source: Int32, at offset: Int64, count: Int) async throws(PipeError) -> Int {
+        let descriptor = currentDescriptor
+        let path = temporary
+        guard descriptor >= 0 else { throw PipeError(.internalError, "write to a finished blob") }
+        let target = written.withLock { $0 }
+        let copied = try await BlockingIO.run { () throws(PipeError) -> Int in
+            let copied = try POSIX.copyRange(
+                from: source, at: offset, to: descriptor, at: target, count: count, path: path)
+            POSIX.startWriteback(descriptor, offset: target, count: copied)
+            return copied
+        }
+        written.withLock { $0 += Int64(copied) }
+        return copied
+    }
+
+    /// Reads back bytes already written (from the page cache), to hash what was stored rather than what was read.
+    func readBack(at offset: Int64, count: Int) async throws(PipeError) -> [UInt8] {
+        let descriptor = currentDescriptor
+        let path = temporary
+        guard descriptor >= 0 else { throw PipeError(.internalError, "read of a finished blob") }
+        return try await BlockingIO.run { () throws(PipeError) in
+            try POSIX.read(descriptor, at: offset, count: count, path: path)
         }
     }
 
@@ -170,7 +202,7 @@ final class FileBlobWriter: BlobWriter {
 /// A committed blob file opened for reading; reads are positional (`pread`), so the reader keeps no offset.
 final class FileBlobReader: BlobReader {
     let size: Int64
-    private let path: String
+    let path: String
     private let descriptor: Mutex<Int32>
 
     init(descriptor: Int32, path: String, size: Int64) {
@@ -192,6 +224,9 @@ final class FileBlobReader: BlobReader {
             try POSIX.read(descriptor, at: offset, count: count, path: path)
         }
     }
+
+    /// The open descriptor, for kernel-side copies out of the blob; `-1` once closed.
+    var currentDescriptor: Int32 { descriptor.withLock { $0 } }
 
     func close() async {
         descriptor.withLock {

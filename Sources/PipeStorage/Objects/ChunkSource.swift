@@ -48,7 +48,7 @@ final class FileSource: ChunkSource {
     let path: String
     let chunkSize: Int
     let size: Int64
-    private let descriptor: Int32
+    let descriptor: Int32
     private var offset: Int64 = 0
 
     init(path: String, chunkSize: Int) throws(PipeError) {
