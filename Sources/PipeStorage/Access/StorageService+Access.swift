@@ -14,6 +14,20 @@ extension StorageService {
         return record
     }
 
+    /// The bucket and the object for a read, looked up together, once `principal` is known to be allowed to read
+    /// the object (the object record is not used before the check passes).
+    func readableObject(_ bucket: BucketName, _ key: ObjectKey, by principal: Principal?) async throws(PipeError)
+        -> ObjectRecord
+    {
+        let (record, object) = try await metadata.bucketAndObject(bucket, key)
+        guard let record, record.policy.isDiscoverable(by: principal) else {
+            throw PipeError(.bucketNotFound, "no bucket named \(bucket)", details: ["bucket": bucket.rawValue])
+        }
+        try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
+        guard let object else { throw Self.missingObject(bucket, key) }
+        return object
+    }
+
     /// Throws unless `principal` may do `action` on `resource`.
     ///
     /// A refusal is `forbidden` when the principal can read the resource anyway (it learns nothing new); when it

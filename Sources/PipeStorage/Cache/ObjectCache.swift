@@ -4,10 +4,10 @@ import Synchronization
 
 /// A size-bounded least-recently-used cache of small whole objects, for hot reads that would otherwise open a file.
 ///
-/// Correctness under concurrent writes rests on a generation counter: a reader notes the generation before it looks
-/// an object up and may insert what it read only if no invalidation happened since. A writer invalidates after its
-/// metadata commit, so a reader racing it either inserts before the invalidation (and is evicted by it) or is
-/// refused; a stale entry can never outlive the write that replaced it.
+/// A cached copy is served only when its ETag and modification time match the object record the reader has just
+/// read, so the cache can never serve bytes of a version that is no longer current, even when another process wrote
+/// it. Within the process, writers also invalidate after their metadata commit, and a generation counter stops a
+/// reader that raced a writer from inserting what it read: entries for replaced versions do not linger in memory.
 final class ObjectCache: Sendable {
     struct Key: Hashable {
         let bucket: BucketName

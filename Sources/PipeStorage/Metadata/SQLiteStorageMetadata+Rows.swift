@@ -49,8 +49,9 @@ extension SQLiteStorageMetadata {
     }
 
     static func bucket(_ db: Database, _ name: BucketName) throws -> BucketRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM buckets WHERE name = ?", arguments: [name.rawValue])
-            .map(bucket(from:))
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM buckets WHERE name = ?"), arguments: [name.rawValue]
+        ).map(bucket(from:))
     }
 
     static func bucket(from row: Row) throws -> BucketRecord {
@@ -64,7 +65,8 @@ extension SQLiteStorageMetadata {
 
     static func object(_ db: Database, _ bucket: BucketName, _ key: ObjectKey) throws -> ObjectRecord? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM objects WHERE bucket = ? AND key = ?", arguments: [bucket.rawValue, keyBytes(key)]
+            db.cachedStatement(sql: "SELECT * FROM objects WHERE bucket = ? AND key = ?"),
+            arguments: [bucket.rawValue, keyBytes(key)]
         ).map(object(from:))
     }
 
@@ -142,12 +144,13 @@ extension SQLiteStorageMetadata {
         }
         let location = record.location
         info.createdAt = existing?.info.createdAt ?? info.createdAt
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO objects (bucket, key, size, content_type, etag, cache_control, metadata,
                     created_at, updated_at, blob, stored_size, master_key, wrapped_key)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 info.bucket.rawValue, keyBytes(info.key), info.size, info.contentType, info.etag, info.cacheControl,
                 info.metadata.isEmpty ? nil : try json(info.metadata),
@@ -155,8 +158,7 @@ extension SQLiteStorageMetadata {
                 info.updatedAt.timeIntervalSince1970, location.blob.rawValue, location.storedSize,
                 location.wrappedKey?.masterKeyID, location.wrappedKey.map { Data($0.sealed) },
             ])
-        try db.execute(
-            sql: "UPDATE buckets SET bytes = ?, objects = ? WHERE name = ?",
+        try db.cachedStatement(sql: "UPDATE buckets SET bytes = ?, objects = ? WHERE name = ?").execute(
             arguments: [bytes, objects, info.bucket.rawValue])
         guard let existing, existing.location.blob != location.blob else { return (info, []) }
         return (info, try unreferenced(db, [existing.location.blob]))

@@ -160,6 +160,15 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
         try await read { db in try Self.object(db, bucket, key) }
     }
 
+    package func bucketAndObject(_ bucket: BucketName, _ key: ObjectKey) async throws(PipeError)
+        -> (bucket: BucketRecord?, object: ObjectRecord?)
+    {
+        try await read { db in
+            guard let record = try Self.bucket(db, bucket) else { return (nil, nil) }
+            return (record, try Self.object(db, bucket, key))
+        }
+    }
+
     package func commitObject(_ record: ObjectRecord, conditions: CommitConditions) async throws(PipeError)
         -> (info: ObjectInfo, freed: [BlobID])
     {

@@ -29,6 +29,9 @@ package protocol StorageMetadataStore: Sendable {
     // MARK: Objects
 
     func object(_ bucket: BucketName, _ key: ObjectKey) async throws(PipeError) -> ObjectRecord?
+    /// The bucket and the object, read together (one round trip for the hot read path).
+    func bucketAndObject(_ bucket: BucketName, _ key: ObjectKey) async throws(PipeError)
+        -> (bucket: BucketRecord?, object: ObjectRecord?)
     /// Writes `record` if `conditions` and the bucket's quotas allow it; returns the stored record (creation date
     /// kept from a replaced object) and the blobs the replaced object freed.
     /// - Throws: `bucket_not_found`, `object_exists`, `precondition_failed`, `quota_exceeded`.

@@ -23,9 +23,7 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, conditions: ReadConditions = ReadConditions(),
         as principal: Principal?
     ) async throws(PipeError) -> ObjectInfo {
-        let record = try await visibleBucket(bucket, to: principal)
-        try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
-        let info = try await metadata.object(bucket, key).orThrow(Self.missingObject(bucket, key)).info
+        let info = try await readableObject(bucket, key, by: principal).info
         try conditions.check(info)
         return info
     }
@@ -37,9 +35,8 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> ObjectDownload {
-        let record = try await visibleBucket(bucket, to: principal)
-        try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
-        return try await open(bucket, key, range: range, conditions: conditions)
+        let object = try await readableObject(bucket, key, by: principal)
+        return try await open(bucket, key, range: range, conditions: conditions, found: object)
     }
 
     /// Opens an object authorized by a signed URL (``verifySignedURL(method:bucket:key:query:contentType:)``).
@@ -64,15 +61,18 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> StoredObject {
-        let record = try await visibleBucket(bucket, to: principal)
-        try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
-        if range == nil, let cached = cache.lookup(bucket, key) {
-            try conditions.check(cached.info)
-            metrics.count("get")
-            return cached
-        }
         let generation = cache.generation
-        let download = try await open(bucket, key, range: range, conditions: conditions)
+        let found = try await readableObject(bucket, key, by: principal)
+        // The record was just read, so a cached copy is used only while it is still the current version: even a
+        // write by another process sharing the store cannot make the cache serve stale bytes.
+        if range == nil, let cached = cache.lookup(bucket, key), cached.info.etag == found.info.etag,
+            cached.info.updatedAt == found.info.updatedAt
+        {
+            try conditions.check(found.info)
+            metrics.count("get")
+            return StoredObject(info: found.info, bytes: cached.bytes)
+        }
+        let download = try await open(bucket, key, range: range, conditions: conditions, found: found)
         guard Int64(download.range.count) <= configuration.maxBufferedObjectSize else {
             throw PipeError(
                 .limitExceeded,
@@ -154,11 +154,14 @@ extension StorageService {
 
     /// Looks the object up and opens its blob. An overwrite can delete the blob between the two steps; then the
     /// lookup runs again and finds the new one, so the reader gets the whole old object or the whole new one.
-    func open(_ bucket: BucketName, _ key: ObjectKey, range: ByteRange?, conditions: ReadConditions)
-        async throws(PipeError) -> ObjectDownload
-    {
+    func open(
+        _ bucket: BucketName, _ key: ObjectKey, range: ByteRange?, conditions: ReadConditions,
+        found: ObjectRecord? = nil
+    ) async throws(PipeError) -> ObjectDownload {
         for attempt in 0..<8 {
-            let object = try await metadata.object(bucket, key).orThrow(Self.missingObject(bucket, key))
+            let object =
+                attempt == 0 && found != nil
+                ? found! : try await metadata.object(bucket, key).orThrow(Self.missingObject(bucket, key))
             try conditions.check(object.info)
             let span = try range?.resolve(size: object.info.size) ?? 0..<object.info.size
             let blob: any BlobReader
