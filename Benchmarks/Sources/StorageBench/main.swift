@@ -257,7 +257,8 @@ func profile() async throws {
     configuration.cacheCapacity = 0
     let storage = try await StorageService.embedded(directory: directory + "/profile", configuration: configuration)
     let bucket = try BucketName("plain")
-    _ = try await storage.createBucket(bucket, as: owner)
+    let encrypted = arguments.contains("--encrypted")
+    _ = try await storage.createBucket(bucket, options: BucketOptions(encryptedAtRest: encrypted), as: owner)
     for _ in 0..<option("--rounds", 3) {
         settle()
         var start = ContinuousClock.now

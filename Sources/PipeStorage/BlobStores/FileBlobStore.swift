@@ -40,8 +40,7 @@ public struct FileBlobStore: BlobStore {
     public func makeWriter() async throws(PipeError) -> any BlobWriter {
         let id = BlobID.random()
         let temporary = "\(root)/tmp/\(id.rawValue).\(getpid()).partial"
-        let descriptor = try POSIX.open(temporary, O_RDWR | O_CREAT | O_EXCL)
-        return FileBlobWriter(store: self, id: id, temporary: temporary, descriptor: descriptor)
+        return try FileBlobWriter(store: self, id: id, temporary: temporary)
     }
 
     public func openBlob(_ id: BlobID) async throws(PipeError) -> any BlobReader {
@@ -101,101 +100,49 @@ public struct FileBlobStore: BlobStore {
     }
 }
 
-/// A blob being written to a temporary file.
-///
-/// Sendable because its state is a descriptor and a flag behind a `Mutex`; one task drives it at a time, the mutex
-/// only makes ``abort()`` after a failed ``commit()`` safe.
+/// A blob being written to a temporary file (through `O_DIRECT` where possible, see ``DirectAppender``).
 final class FileBlobWriter: BlobWriter {
     let store: FileBlobStore
     let id: BlobID
     let temporary: String
-    private let descriptor: Mutex<Int32>
-    private let written = Mutex<Int64>(0)
+    private let file: DirectAppender
 
-    init(store: FileBlobStore, id: BlobID, temporary: String, descriptor: Int32) {
+    init(store: FileBlobStore, id: BlobID, temporary: String) throws(PipeError) {
         self.store = store
         self.id = id
         self.temporary = temporary
-        self.descriptor = Mutex(descriptor)
+        file = try DirectAppender(creating: temporary)
     }
 
     deinit {
         // A writer dropped without commit or abort (a cancelled task) must not leak its descriptor or file.
-        let open = descriptor.withLock { $0 }
-        if open >= 0 {
-            POSIX.close(open)
-            POSIX.unlink(temporary)
-        }
+        file.abandon()
     }
-
-    private var currentDescriptor: Int32 { descriptor.withLock { $0 } }
 
     func write(_ bytes: [UInt8]) async throws(PipeError) {
-        let descriptor = currentDescriptor
-        let path = temporary
-        guard descriptor >= 0 else { throw PipeError(.internalError, "write to a finished blob") }
-        let offset = written.withLock { value in
-            defer { value += Int64(bytes.count) }
-            return value
-        }
-        try await BlockingIO.run { () throws(PipeError) in
-            try POSIX.writeAll(descriptor, bytes, path: path)
-            POSIX.startWriteback(descriptor, offset: offset, count: bytes.count)
-        }
-    }
-
-    /// Appends up to `count` bytes of another file, copied inside the kernel; returns how many (0 at its end).
-    func append(copyingFrom source: Int32, at offset: Int64, count: Int) async throws(PipeError) -> Int {
-        let descriptor = currentDescriptor
-        let path = temporary
-        guard descriptor >= 0 else { throw PipeError(.internalError, "write to a finished blob") }
-        let target = written.withLock { $0 }
-        let copied = try await BlockingIO.run { () throws(PipeError) -> Int in
-            let copied = try POSIX.copyRange(
-                from: source, at: offset, to: descriptor, at: target, count: count, path: path)
-            POSIX.startWriteback(descriptor, offset: target, count: copied)
-            return copied
-        }
-        written.withLock { $0 += Int64(copied) }
-        return copied
-    }
-
-    /// Reads back bytes already written (from the page cache), to hash what was stored rather than what was read.
-    func readBack(at offset: Int64, count: Int) async throws(PipeError) -> [UInt8] {
-        let descriptor = currentDescriptor
-        let path = temporary
-        guard descriptor >= 0 else { throw PipeError(.internalError, "read of a finished blob") }
-        return try await BlockingIO.run { () throws(PipeError) in
-            try POSIX.read(descriptor, at: offset, count: count, path: path)
-        }
+        let file = self.file
+        try await BlockingIO.run { () throws(PipeError) in try file.append(bytes) }
     }
 
     func commit() async throws(PipeError) -> BlobID {
-        let descriptor = currentDescriptor
-        guard descriptor >= 0 else { throw PipeError(.internalError, "commit of a finished blob") }
-        let (temporary, directory, final) = (self.temporary, store.directory(of: id), store.path(of: id))
-        try await BlockingIO.run { () throws(PipeError) in
-            try POSIX.fsync(descriptor, path: temporary)
-            try POSIX.makeDirectory(directory)
-            try POSIX.rename(temporary, final)
-            try POSIX.fsyncDirectory(directory)
-        }
-        self.descriptor.withLock {
-            POSIX.close($0)
-            $0 = -1
+        let (file, temporary, directory, final) = (self.file, self.temporary, store.directory(of: id), store.path(of: id))
+        do throws(PipeError) {
+            try await BlockingIO.run { () throws(PipeError) in
+                try file.finish()
+                try POSIX.makeDirectory(directory)
+                try POSIX.rename(temporary, final)
+                try POSIX.fsyncDirectory(directory)
+            }
+        } catch {
+            file.abandon()
+            POSIX.unlink(temporary)
+            throw error
         }
         return id
     }
 
     func abort() async {
-        let open = descriptor.withLock { value in
-            defer { value = -1 }
-            return value
-        }
-        if open >= 0 {
-            POSIX.close(open)
-            POSIX.unlink(temporary)
-        }
+        file.abandon()
     }
 }
 
@@ -226,9 +173,6 @@ final class FileBlobReader: BlobReader {
             try POSIX.read(descriptor, at: offset, count: count, path: path)
         }
     }
-
-    /// The open descriptor, for kernel-side copies out of the blob; `-1` once closed.
-    var currentDescriptor: Int32 { descriptor.withLock { $0 } }
 
     func close() async {
         descriptor.withLock {

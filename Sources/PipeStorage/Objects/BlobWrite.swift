@@ -15,8 +15,8 @@ extension StorageService {
     /// Streams `source` into a new blob: counts, hashes and (when `encrypted`) seals each chunk, and refuses the
     /// write as soon as it passes `limit`, before the rest is read.
     ///
-    /// The next chunk is hashed and sealed while the previous one is being written, so hashing costs no time on a
-    /// machine with a second core. On any failure the partial blob is removed.
+    /// Each chunk is hashed while it is being written, so hashing costs no time on a machine with a second core. On
+    /// any failure the partial blob is removed.
     func writeBlob(
         from source: inout some ChunkSource, encrypted: Bool, limit: Int64?, limitMessage: @autoclosure () -> String
     ) async throws(PipeError) -> WrittenBlob {
@@ -24,9 +24,8 @@ extension StorageService {
             throw PipeError(.limitExceeded, limitMessage(), details: ["limit": "\(limit)"])
         }
         let writer = try await blobs.makeWriter()
-        if !encrypted, let file = source as? FileSource, let fileWriter = writer as? FileBlobWriter {
-            return try await importFile(file, into: fileWriter, limit: limit, limitMessage: limitMessage())
-        }
+        // The write in flight; awaited before anything else touches the writer, abort included.
+        var pending: Task<Result<Void, PipeError>, Never>? = nil
         do throws(PipeError) {
             var hasher = SHA256()
             var size: Int64 = 0
@@ -38,15 +37,12 @@ extension StorageService {
                 sealer = SegmentSealer(key: key)
                 wrapped = wrappedKey
             }
-            var pending: Task<Result<Void, PipeError>, Never>? = nil
-            defer { pending?.cancel() }
             while let chunk = try await source.nextChunk() {
                 if Task.isCancelled { throw PipeError(.cancelled, "the write was cancelled") }
                 size += Int64(chunk.count)
                 if let limit, size > limit {
                     throw PipeError(.limitExceeded, limitMessage(), details: ["limit": "\(limit)"])
                 }
-                hasher.update(data: chunk)
                 let out = try sealer?.seal(chunk) ?? chunk
                 if let pending { try await pending.value.get() }
                 stored += Int64(out.count)
@@ -58,6 +54,7 @@ extension StorageService {
                         return .failure(error)
                     }
                 }
+                hasher.update(data: chunk)  // while the write runs
             }
             if let pending { try await pending.value.get() }
             pending = nil
@@ -72,56 +69,9 @@ extension StorageService {
                 location: BlobLocation(blob: blob, storedSize: stored, wrappedKey: wrapped), size: size,
                 sha256: Self.hex(hasher.finalize()))
         } catch {
+            if let pending { _ = await pending.value }
             await writer.abort()
             throw error
-        }
-    }
-
-    /// A plaintext file into a local blob: the kernel copies the bytes (as `cp` does), and each copied stretch is read
-    /// back from the page cache and hashed while the next is being copied. Hashing what was stored, not what was
-    /// read from the source, keeps the ETag true even if the source file changes during the copy.
-    func importFile(_ file: FileSource, into writer: FileBlobWriter, limit: Int64?, limitMessage: String)
-        async throws(PipeError) -> WrittenBlob
-    {
-        let step = 2 << 20  // big enough to amortise a thread hop, small enough to keep memory flat
-        let source = file.descriptor  // the FileSource outlives this call and closes it
-        do throws(PipeError) {
-            var hasher = SHA256()
-            var size: Int64 = 0
-            var copied = try await writer.append(copyingFrom: source, at: 0, count: step)
-            while copied > 0 {
-                if Task.isCancelled { throw PipeError(.cancelled, "the write was cancelled") }
-                if let limit, size + Int64(copied) > limit {
-                    throw PipeError(.limitExceeded, limitMessage, details: ["limit": "\(limit)"])
-                }
-                let (offset, count) = (size, copied)
-                async let next = Self.result { () async throws(PipeError) in
-                    try await writer.append(copyingFrom: source, at: offset + Int64(count), count: step)
-                }
-                let stored = try await writer.readBack(at: offset, count: count)
-                guard stored.count == count else {
-                    throw PipeError(.unavailable, "the blob being written was shortened by someone else")
-                }
-                hasher.update(data: stored)
-                size += Int64(count)
-                copied = try await next.get()
-            }
-            let blob = try await writer.commit()
-            metrics.bytesWritten.increment(by: size)
-            return WrittenBlob(
-                location: BlobLocation(blob: blob, storedSize: size, wrappedKey: nil), size: size,
-                sha256: Self.hex(hasher.finalize()))
-        } catch {
-            await writer.abort()
-            throw error
-        }
-    }
-
-    static func result<T>(_ body: () async throws(PipeError) -> T) async -> Result<T, PipeError> {
-        do throws(PipeError) {
-            return .success(try await body())
-        } catch {
-            return .failure(error)
         }
     }
 

@@ -43,13 +43,15 @@ struct BytesSource: ChunkSource {
     }
 }
 
-/// A local file, read with `pread` off the cooperative pool.
+/// A local file, read with `pread` off the cooperative pool, one chunk ahead: the next chunk is being read while
+/// the caller hashes and writes the current one.
 final class FileSource: ChunkSource {
     let path: String
     let chunkSize: Int
     let size: Int64
     let descriptor: Int32
     private var offset: Int64 = 0
+    private var ahead: Task<Result<[UInt8], PipeError>, Never>?
 
     init(path: String, chunkSize: Int) throws(PipeError) {
         self.path = path
@@ -64,18 +66,42 @@ final class FileSource: ChunkSource {
         self.descriptor = descriptor
     }
 
-    deinit { POSIX.close(descriptor) }
+    deinit {
+        // A read still in flight holds the descriptor; the source is only dropped after its last chunk or a
+        // failure, and in both cases no read is ahead (see nextChunk), so closing here is safe.
+        POSIX.close(descriptor)
+    }
 
     var knownSize: Int64? { size }
 
-    func nextChunk() async throws(PipeError) -> [UInt8]? {
-        let (descriptor, offset, count, path) = (self.descriptor, self.offset, chunkSize, self.path)
-        let chunk = try await BlockingIO.run { () throws(PipeError) in
-            try POSIX.read(descriptor, at: offset, count: count, path: path)
+    private func read(at offset: Int64) -> Task<Result<[UInt8], PipeError>, Never> {
+        let (descriptor, count, path) = (self.descriptor, chunkSize, self.path)
+        return Task {
+            do throws(PipeError) {
+                return .success(
+                    try await BlockingIO.run { () throws(PipeError) in
+                        try POSIX.read(descriptor, at: offset, count: count, path: path)
+                    })
+            } catch {
+                return .failure(error)
+            }
         }
+    }
+
+    func nextChunk() async throws(PipeError) -> [UInt8]? {
+        let current = ahead ?? read(at: offset)
+        ahead = nil
+        let chunk = try await current.value.get()
         guard !chunk.isEmpty else { return nil }
-        self.offset += Int64(chunk.count)
+        offset += Int64(chunk.count)
+        if chunk.count == chunkSize { ahead = read(at: offset) }  // a short read was the end of the file
         return chunk
+    }
+
+    /// Waits for a read still ahead, so the descriptor outlives it; called when the writer stops early.
+    func settle() async {
+        if let ahead { _ = await ahead.value }
+        ahead = nil
     }
 }
 

@@ -95,57 +95,22 @@ extension StorageService {
         let download = try await openObject(in: bucket, at: key, range: range, conditions: conditions, as: principal)
         let path = url.path
         let temporary = "\(path).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).partial"
-        let descriptor = try POSIX.open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let output = try DirectAppender(creating: temporary, mode: 0o644)
         do throws(PipeError) {
-            if case .blob(let reader) = download.chunks.source, reader.key == nil,
-                let file = reader.blob as? FileBlobReader
-            {
-                // Plaintext on local disk: the kernel copies it, as `cp` would.
-                try await copy(download.range, of: file, to: descriptor, path: temporary)
-                await file.close()
-            } else {
-                var iterator = download.chunks.makeAsyncIterator()
-                var offset: Int64 = 0
-                while let chunk = try await iterator.next() {
-                    let at = offset
-                    try await BlockingIO.run { () throws(PipeError) in
-                        try POSIX.writeAll(descriptor, chunk, path: temporary)
-                        POSIX.startWriteback(descriptor, offset: at, count: chunk.count)
-                    }
-                    offset += Int64(chunk.count)
-                }
+            var iterator = download.chunks.makeAsyncIterator()
+            while let chunk = try await iterator.next() {
+                try await BlockingIO.run { () throws(PipeError) in try output.append(chunk) }
             }
             try await BlockingIO.run { () throws(PipeError) in
-                try POSIX.fsync(descriptor, path: temporary)
+                try output.finish()
                 try POSIX.rename(temporary, path)
             }
-            POSIX.close(descriptor)
         } catch {
-            POSIX.close(descriptor)
+            output.abandon()
             POSIX.unlink(temporary)
             throw error
         }
         return download.info
-    }
-
-    /// Copies `range` of a plaintext blob into `target` in the kernel, checking the blob holds all of it.
-    func copy(_ range: Range<Int64>, of blob: FileBlobReader, to target: Int32, path: String) async throws(PipeError) {
-        let source = blob.currentDescriptor
-        var offset = range.lowerBound
-        while offset < range.upperBound {
-            let count = Int(min(8 << 20, range.upperBound - offset))
-            let (from, to) = (offset, offset - range.lowerBound)
-            let copied = try await BlockingIO.run { () throws(PipeError) -> Int in
-                let copied = try POSIX.copyRange(from: source, at: from, to: target, at: to, count: count, path: path)
-                POSIX.startWriteback(target, offset: to, count: copied)
-                return copied
-            }
-            guard copied == count else {
-                throw PipeError(.dataCorrupted, "a stored object is shorter than its record says")
-            }
-            offset += Int64(copied)
-        }
-        metrics.bytesRead.increment(by: range.upperBound - range.lowerBound)
     }
 
     static func missingObject(_ bucket: BucketName, _ key: ObjectKey) -> PipeError {

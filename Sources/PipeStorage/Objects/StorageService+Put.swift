@@ -30,7 +30,14 @@ extension StorageService {
         as principal: Principal?
     ) async throws(PipeError) -> ObjectInfo {
         var source = try FileSource(path: url.path, chunkSize: configuration.chunkSize)
-        return try await put(from: &source, in: bucket, at: key, options: options, as: principal)
+        let result: Result<ObjectInfo, PipeError>
+        do throws(PipeError) {
+            result = .success(try await put(from: &source, in: bucket, at: key, options: options, as: principal))
+        } catch {
+            result = .failure(error)
+        }
+        await source.settle()  // no read may still be in flight when the file is closed
+        return try result.get()
     }
 
     /// Stores the bytes of an `AsyncSequence` of chunks (a request body, a generated export) as an object.

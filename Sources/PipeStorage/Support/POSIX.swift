@@ -58,24 +58,6 @@ enum POSIX {
         try result.get()
     }
 
-    /// Writes all of `bytes` at `offset`, leaving the file offset alone.
-    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], at offset: Int64, path: String) throws(PipeError) {
-        let failed: Int32 = bytes.withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count {
-                let result = pwrite(
-                    descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(offset) + off_t(written))
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += result
-            }
-            return 0
-        }
-        if failed != 0 { throw failure("write", path, failed) }
-    }
-
     /// Reads up to `count` bytes at `offset`; fewer only at the end of the file.
     static func read(_ descriptor: Int32, at offset: Int64, count: Int, path: String) throws(PipeError) -> [UInt8] {
         guard count > 0 else { return [] }
@@ -96,53 +78,6 @@ enum POSIX {
         }
         if failed != 0 { throw failure("read", path, failed) }
         return bytes
-    }
-
-    /// Asks the kernel to start writing `count` bytes at `offset` to disk now, without waiting (Linux's
-    /// `sync_file_range(SYNC_FILE_RANGE_WRITE)`; a no-op elsewhere).
-    ///
-    /// A large write that only calls `fsync` at the end leaves the whole file dirty in the page cache and then waits
-    /// for all of it at once; starting write-back chunk by chunk overlaps the disk with the rest of the work, so the
-    /// final `fsync` finds little left to do.
-    static func startWriteback(_ descriptor: Int32, offset: Int64, count: Int) {
-        #if os(Linux)
-            _ = syncFileRange?(descriptor, offset, Int64(count), 2)  // 2 = SYNC_FILE_RANGE_WRITE
-        #endif
-    }
-
-    /// Copies up to `count` bytes from `source` at `sourceOffset` to `target` at `targetOffset` inside the kernel
-    /// (`copy_file_range` on Linux, as `cp` does), falling back to reads and writes through a buffer where the call is
-    /// missing or refused. Returns the bytes copied: fewer than `count` only at the end of `source`.
-    static func copyRange(
-        from source: Int32, at sourceOffset: Int64, to target: Int32, at targetOffset: Int64, count: Int, path: String
-    ) throws(PipeError) -> Int {
-        var done = 0
-        #if os(Linux)
-            if let copyFileRange {
-                var input = sourceOffset
-                var output = targetOffset
-                while done < count {
-                    let copied = copyFileRange(source, &input, target, &output, count - done, 0)
-                    if copied > 0 {
-                        done += copied
-                        continue
-                    }
-                    if copied == 0 { return done }
-                    let code = errno
-                    if code == EINTR { continue }
-                    if done == 0 && [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EBADF].contains(code) { break }
-                    throw failure("copy_file_range", path, code)
-                }
-                if done > 0 { return done }
-            }
-        #endif
-        while done < count {
-            let chunk = try read(source, at: sourceOffset + Int64(done), count: min(count - done, 1 << 20), path: path)
-            if chunk.isEmpty { break }
-            try writeAll(target, chunk, at: targetOffset + Int64(done), path: path)
-            done += chunk.count
-        }
-        return done
     }
 
     static func close(_ descriptor: Int32) {
@@ -215,25 +150,6 @@ enum POSIX {
         kill(pid, 0) == 0 || errno == EPERM
     }
 }
-
-#if os(Linux)
-    // Glibc declares sync_file_range only under _GNU_SOURCE, which Swift's Glibc module does not set; look it up.
-    private let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
-        guard let symbol = dlsym(nil, "sync_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
-    }()
-
-    private let copyFileRange:
-        (@convention(c) (Int32, UnsafeMutablePointer<Int64>?, Int32, UnsafeMutablePointer<Int64>?, Int, UInt32) -> Int)? =
-            {
-                guard let symbol = dlsym(nil, "copy_file_range") else { return nil }
-                return unsafeBitCast(
-                    symbol,
-                    to: (@convention(c) (
-                        Int32, UnsafeMutablePointer<Int64>?, Int32, UnsafeMutablePointer<Int64>?, Int, UInt32
-                    ) -> Int).self)
-            }()
-#endif
 
 // The module's own `open`, `fsync`, `rename` and `unlink` shadow the C functions inside `POSIX`; these names reach
 // the C ones.
