@@ -138,6 +138,7 @@ func large() async throws {
     var putEncrypted: [Double] = []
     var getEncrypted: [Double] = []
     var peakRSS = 0
+    var peaks: [String: Int] = [:]
     let baseline = ResidentMemory.current()
     let copy = directory + "/copy.bin"
     for round in 1...rounds {
@@ -165,6 +166,9 @@ func large() async throws {
             let getTime = seconds(ContinuousClock.now - start)
             try FileManager.default.removeItem(atPath: copy)
             peakRSS = max(peakRSS, putPeak, getPeak)
+            let name = puts == 0 ? "plain" : "encrypted"
+            peaks["put " + name] = max(peaks["put " + name] ?? 0, putPeak)
+            peaks["get " + name] = max(peaks["get " + name] ?? 0, getPeak)
             if puts == 0 { put.append(putTime) } else { putEncrypted.append(putTime) }
             if gets == 0 { get.append(getTime) } else { getEncrypted.append(getTime) }
         }
@@ -187,7 +191,8 @@ func large() async throws {
     }
     print(
         "peak resident memory during the transfers: \(peakRSS >> 20) MiB "
-            + "(\((peakRSS - baseline) >> 20) MiB above the \(baseline >> 20) MiB before them)")
+            + "(\((peakRSS - baseline) >> 20) MiB above the \(baseline >> 20) MiB before them); by operation: "
+            + peaks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value >> 20) MiB" }.joined(separator: ", "))
 }
 
 func small() async throws {

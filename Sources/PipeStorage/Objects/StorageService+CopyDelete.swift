@@ -76,6 +76,7 @@ extension StorageService {
         } catch {
             result = .failure(error)
         }
+        await plaintext.reader.settle()  // no read may be in flight when the blob is closed
         await blob.close()
         return try result.get()
     }

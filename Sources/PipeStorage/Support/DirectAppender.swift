@@ -26,7 +26,7 @@ import Synchronization
 ///
 /// Writes that will be `fsync`ed anyway gain nothing from the page cache: copying them into it costs as much CPU as
 /// the disk write itself, and the final `fsync` then waits for all of it. With `O_DIRECT` the bytes go from an
-/// aligned buffer to the device. Bytes are gathered into one of two 4 MiB aligned buffers; a full buffer is written
+/// aligned buffer to the device. Bytes are gathered into one of two 2 MiB aligned buffers; a full buffer is written
 /// on a background queue while the caller fills the other, so producing bytes (reading, hashing, sealing) and
 /// writing them overlap. `finish()` writes the unaligned tail without `O_DIRECT` and syncs. Where `O_DIRECT` is
 /// refused (tmpfs, macOS) the same calls write through the page cache.
@@ -36,7 +36,7 @@ import Synchronization
 /// buffer) and reports through its own `Mutex`.
 final class DirectAppender: Sendable {
     static let alignment = 4096
-    static let bufferSize = 4 << 20
+    static let bufferSize = 2 << 20
 
     private struct State {
         var descriptor: Int32
