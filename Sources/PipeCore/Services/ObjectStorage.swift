@@ -2,7 +2,9 @@
 ///
 /// Designed for implementations in-process (local disk and SQLite), over HTTP and on S3-compatible stores, which later
 /// modules provide, with one contract test suite run against each so they behave alike. Implementations check
-/// bucket rules (size limit, content types) but not permissions: callers authorize first, against a ``Policy``.
+/// bucket rules (size limit, content types); a value of this type acts for one caller, and implementations that know
+/// their caller (PipeStorage's `StorageService.acting(as:)`) check its permissions on every call, against the
+/// bucket's ``AccessPolicy``.
 ///
 /// Errors are ``PipeError``s; each method lists the codes it throws for expected failures. Any method may also throw
 /// ``PipeError/Code/unavailable`` when the backing store cannot be reached.

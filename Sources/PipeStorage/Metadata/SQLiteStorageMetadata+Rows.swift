@@ -190,6 +190,18 @@ extension SQLiteStorageMetadata {
         }
     }
 
+    /// A short point read (one or two primary-key lookups) run on the calling thread.
+    ///
+    /// Such a read takes microseconds; the hop to GRDB's reader queue and back costs more than the read itself, and
+    /// these lookups are on every get. Longer reads (listings, scans) go through ``read(_:)``.
+    func pointRead<T>(_ body: (Database) throws -> T) throws(PipeError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw Self.pipeError(error)
+        }
+    }
+
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
         do {
             return try await database.read(body)

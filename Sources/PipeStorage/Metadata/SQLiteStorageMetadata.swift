@@ -101,7 +101,7 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
     }
 
     package func bucket(_ name: BucketName) async throws(PipeError) -> BucketRecord? {
-        try await read { db in try Self.bucket(db, name) }
+        try pointRead { db in try Self.bucket(db, name) }
     }
 
     package func buckets() async throws(PipeError) -> [BucketRecord] {
@@ -157,13 +157,13 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
     // MARK: Objects
 
     package func object(_ bucket: BucketName, _ key: ObjectKey) async throws(PipeError) -> ObjectRecord? {
-        try await read { db in try Self.object(db, bucket, key) }
+        try pointRead { db in try Self.object(db, bucket, key) }
     }
 
     package func bucketAndObject(_ bucket: BucketName, _ key: ObjectKey) async throws(PipeError)
         -> (bucket: BucketRecord?, object: ObjectRecord?)
     {
-        try await read { db in
+        try pointRead { db in
             guard let record = try Self.bucket(db, bucket) else { return (nil, nil) }
             return (record, try Self.object(db, bucket, key))
         }
