@@ -11,7 +11,7 @@ import PipeCore
 /// The embedded service (``embedded(directory:configuration:logger:)``) keeps metadata in SQLite and bytes in files
 /// under one directory; the same service runs over other metadata and blob stores when a deployment scales out.
 /// Every operation takes the calling principal (`nil` for an anonymous caller) and checks it against the bucket's
-/// ``AccessPolicy`` before it touches anything.
+/// `AccessPolicy` before it touches anything.
 ///
 /// ```swift
 /// let storage = try await StorageService.embedded(directory: ".pipe/storage")
@@ -35,7 +35,7 @@ public final class StorageService: Sendable {
 
     /// Runs over the given stores. Most programs want ``embedded(directory:configuration:logger:)``.
     ///
-    /// - Throws: ``PipeError/Code/invalidArgument`` when the configuration has no master key or signing secret, or
+    /// - Throws: `invalid_argument` when the configuration has no master key or signing secret, or
     ///   names an active key it does not hold.
     package init(
         metadata: any StorageMetadataStore, blobs: any BlobStore, configuration: StorageConfiguration, logger: Logger
@@ -57,7 +57,7 @@ public final class StorageService: Sendable {
     /// Opens (creating on first use) an embedded store under `directory`: `storage.sqlite` for metadata, `blobs/`
     /// and `tmp/` for bytes, and `keys/` for keys the configuration does not supply.
     ///
-    /// - Throws: ``PipeError/Code/unavailable`` when the directory or database cannot be opened.
+    /// - Throws: `unavailable` when the directory or database cannot be opened.
     public static func embedded(
         directory: String, configuration: StorageConfiguration = StorageConfiguration(),
         logger: Logger = Logger(label: "pipe.storage")

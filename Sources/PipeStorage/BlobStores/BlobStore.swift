@@ -17,7 +17,7 @@ public protocol BlobStore: Sendable {
 
     /// Opens a committed blob for reading.
     ///
-    /// - Throws: ``PipeError/Code/notFound`` when no such blob exists (it may have just been replaced).
+    /// - Throws: `not_found` when no such blob exists (it may have just been replaced).
     func openBlob(_ id: BlobID) async throws(PipeError) -> any BlobReader
 
     /// Deletes blobs; ids that do not exist are ignored.

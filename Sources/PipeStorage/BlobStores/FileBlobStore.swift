@@ -100,7 +100,7 @@ public struct FileBlobStore: BlobStore {
     }
 }
 
-/// A blob being written to a temporary file (through `O_DIRECT` where possible, see ``DirectAppender``).
+/// A blob being written to a temporary file (through `O_DIRECT` where possible, see `DirectAppender`).
 final class FileBlobWriter: BlobWriter {
     let store: FileBlobStore
     let id: BlobID

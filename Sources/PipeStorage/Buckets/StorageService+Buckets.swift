@@ -5,8 +5,8 @@ extension StorageService {
     ///
     /// Any signed-in principal may create buckets; anonymous callers may not.
     ///
-    /// - Throws: ``PipeError/Code/bucketExists``; ``PipeError/Code/unauthenticated`` for `nil`;
-    ///   ``PipeError/Code/invalidArgument`` for bad options.
+    /// - Throws: `bucket_exists`; `unauthenticated` for `nil`;
+    ///   `invalid_argument` for bad options.
     public func createBucket(_ name: BucketName, options: BucketOptions = BucketOptions(), as principal: Principal?)
         async throws(PipeError) -> Bucket
     {
@@ -23,7 +23,7 @@ extension StorageService {
         return bucket
     }
 
-    /// A bucket's settings. - Throws: ``PipeError/Code/bucketNotFound`` (also when `principal` may not see it).
+    /// A bucket's settings. - Throws: `bucket_not_found` (also when `principal` may not see it).
     public func getBucket(_ name: BucketName, as principal: Principal?) async throws(PipeError) -> Bucket {
         try await visibleBucket(name, to: principal).bucket
     }
@@ -98,8 +98,11 @@ extension StorageService {
 
     /// Deletes a bucket; needs `admin` on it.
     ///
-    /// - Parameter force: also delete the objects and upload sessions it holds; without it a bucket that holds
-    ///   objects is refused with ``PipeError/Code/conflict``, so a typo cannot wipe data.
+    /// - Parameters:
+    ///   - name: the bucket.
+    ///   - force: also delete the objects and upload sessions it holds; without it a bucket that holds
+    ///     objects is refused with `conflict`, so a typo cannot wipe data.
+    ///   - principal: the caller, who needs `admin` on the bucket.
     public func deleteBucket(_ name: BucketName, force: Bool = false, as principal: Principal?)
         async throws(PipeError)
     {

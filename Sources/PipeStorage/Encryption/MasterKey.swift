@@ -21,7 +21,7 @@ public struct MasterKey: Sendable {
 
     /// Makes a key from 32 random bytes.
     ///
-    /// - Throws: ``PipeError/Code/invalidArgument`` for a bad id or a key that is not 256 bits.
+    /// - Throws: `invalid_argument` for a bad id or a key that is not 256 bits.
     public init(id: String, bytes: [UInt8]) throws(PipeError) {
         guard !id.isEmpty, id.utf8.count <= 64,
             id.utf8.allSatisfy({ $0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter

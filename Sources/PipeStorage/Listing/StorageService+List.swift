@@ -9,9 +9,13 @@ extension StorageService {
     /// through appear on a later page if their key sorts after the cursor, never twice.
     ///
     /// - Parameters:
+    ///   - bucket: the bucket to list.
+    ///   - prefix: only keys that start with it (byte-wise); `""` lists everything.
+    ///   - delimiter: rolls keys up into folders at its first occurrence after the prefix; `nil` for none.
     ///   - limit: 1 to ``StorageConfiguration/maxListLimit`` items per page.
     ///   - cursor: `nil` for the first page, then the previous page's ``ObjectListing/nextCursor``.
-    /// - Throws: ``PipeError/Code/bucketNotFound``, ``PipeError/Code/forbidden``, ``PipeError/Code/invalidArgument``
+    ///   - principal: the caller, who needs `read` on the prefix.
+    /// - Throws: `bucket_not_found`, `forbidden`, `invalid_argument`
     ///   (bad limit, delimiter or cursor).
     public func listObjects(
         in bucket: BucketName, prefix: String = "", delimiter: String? = nil, limit: Int = 1000,

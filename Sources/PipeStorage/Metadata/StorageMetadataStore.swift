@@ -6,7 +6,7 @@
 import PipeCore
 
 /// Where the storage service keeps buckets, object records and upload sessions: SQLite embedded
-/// (``SQLiteStorageMetadata``), PostgreSQL when scaled out.
+/// (`SQLiteStorageMetadata`), PostgreSQL when scaled out.
 ///
 /// Each method is one transaction. Methods that drop a reference to a blob return the blobs no longer referenced
 /// by any object or part, which the caller deletes after the transaction committed (never before: a crash in

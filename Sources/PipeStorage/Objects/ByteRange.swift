@@ -17,7 +17,7 @@ public enum ByteRange: Sendable, Hashable {
 
     /// The offsets this range selects in an object of `size` bytes.
     ///
-    /// - Throws: ``PipeError/Code/rangeNotSatisfiable`` when the range starts past the end or is empty or inverted.
+    /// - Throws: `range_not_satisfiable` when the range starts past the end or is empty or inverted.
     public func resolve(size: Int64) throws(PipeError) -> Range<Int64> {
         let range: Range<Int64>?
         switch self {
@@ -38,7 +38,7 @@ public enum ByteRange: Sendable, Hashable {
 
     /// Parses an HTTP `Range` header value with one range (`bytes=0-99`, `bytes=100-`, `bytes=-500`).
     ///
-    /// - Throws: ``PipeError/Code/invalidArgument`` for anything else (several ranges are not supported).
+    /// - Throws: `invalid_argument` for anything else (several ranges are not supported).
     public init(header: String) throws(PipeError) {
         let invalid = PipeError(.invalidArgument, "unsupported Range header (one range, bytes=first-last)")
         guard header.hasPrefix("bytes="), header.utf8.count <= 64 else { throw invalid }

@@ -20,7 +20,7 @@ public struct ObjectDownload: Sendable {
 /// The bytes of an object as an `AsyncSequence` of chunks.
 ///
 /// Reading is lazy: nothing is read until iteration asks for it, and a consumer that stops early stops the reading.
-/// Iteration throws ``PipeError`` — ``PipeError/Code/dataCorrupted`` when stored bytes fail their integrity check.
+/// Iteration throws `PipeError` — `data_corrupted` when stored bytes fail their integrity check.
 public struct ObjectByteStream: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
     public typealias Failure = PipeError

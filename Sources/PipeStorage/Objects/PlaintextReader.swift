@@ -5,7 +5,7 @@ import PipeCore
 ///
 /// The stored bytes of the next chunk are read while the current one is being decrypted and handed on, so reading
 /// overlaps with everything downstream. Every read is checked: a plaintext blob shorter than its record says, or an
-/// encrypted segment whose tag fails, is ``PipeError/Code/dataCorrupted`` rather than silently short or wrong data.
+/// encrypted segment whose tag fails, is `data_corrupted` rather than silently short or wrong data.
 struct PlaintextReader: Sendable {
     let blob: any BlobReader
     /// The object's plaintext size.

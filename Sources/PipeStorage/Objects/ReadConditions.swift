@@ -7,8 +7,8 @@ import PipeCore
 
 /// Preconditions on a read, as HTTP's conditional request headers give them.
 ///
-/// When the caller's copy is current the read throws ``PipeError/Code/notModified`` (the HTTP layer answers
-/// `304 Not Modified`); when `ifMatch` fails it throws ``PipeError/Code/preconditionFailed`` (`412`).
+/// When the caller's copy is current the read throws `not_modified` (the HTTP layer answers
+/// `304 Not Modified`); when `ifMatch` fails it throws `precondition_failed` (`412`).
 public struct ReadConditions: Sendable, Hashable {
     /// `If-None-Match`: skip the body when the object's ETag is one of these (or `*`).
     public var ifNoneMatch: String?

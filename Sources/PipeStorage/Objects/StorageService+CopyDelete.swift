@@ -2,9 +2,9 @@ import PipeCore
 
 /// Options for ``StorageService/copyObject(from:at:to:at:options:as:)``.
 public struct CopyOptions: Sendable, Hashable {
-    /// Replace an object already at the destination (otherwise ``PipeError/Code/objectExists``).
+    /// Replace an object already at the destination (otherwise `object_exists`).
     public var upsert: Bool
-    /// Copy only if the source's ETag is this one (``PipeError/Code/preconditionFailed`` otherwise).
+    /// Copy only if the source's ETag is this one (`precondition_failed` otherwise).
     public var sourceIfMatch: String?
 
     /// Makes copy options; the default refuses to overwrite.
@@ -29,7 +29,7 @@ extension StorageService {
     /// content types, quotas) apply. When both buckets store bytes the same way (both encrypted or both not), the
     /// copy shares the stored blob and costs a metadata write, whatever the size; otherwise the bytes are re-encoded.
     ///
-    /// - Throws: ``PipeError/Code/objectNotFound`` for the source; what ``putObject(_:in:at:options:as:)`` throws for
+    /// - Throws: `object_not_found` for the source; what ``putObject(_:in:at:options:as:)`` throws for
     ///   the destination.
     @discardableResult
     public func copyObject(
@@ -103,7 +103,7 @@ extension StorageService {
 
     /// Deletes an object; needs `delete` on it.
     ///
-    /// - Throws: ``PipeError/Code/bucketNotFound``, ``PipeError/Code/objectNotFound``, ``PipeError/Code/forbidden``.
+    /// - Throws: `bucket_not_found`, `object_not_found`, `forbidden`.
     public func deleteObject(in bucket: BucketName, at key: ObjectKey, as principal: Principal?)
         async throws(PipeError)
     {

@@ -17,8 +17,8 @@ import PipeCore
 extension StorageService {
     /// An object's record without its bytes; needs `read` on the object.
     ///
-    /// - Throws: ``PipeError/Code/bucketNotFound``; ``PipeError/Code/objectNotFound`` (also when `principal` may not
-    ///   read it); ``PipeError/Code/notModified`` / ``PipeError/Code/preconditionFailed`` from `conditions`.
+    /// - Throws: `bucket_not_found`; `object_not_found` (also when `principal` may not
+    ///   read it); `not_modified` / `precondition_failed` from `conditions`.
     public func headObject(
         in bucket: BucketName, at key: ObjectKey, conditions: ReadConditions = ReadConditions(),
         as principal: Principal?
@@ -30,7 +30,7 @@ extension StorageService {
 
     /// Opens an object (or a byte range of it) for streaming; needs `read` on the object.
     ///
-    /// - Throws: what ``headObject(in:at:conditions:as:)`` throws, and ``PipeError/Code/rangeNotSatisfiable``.
+    /// - Throws: what ``headObject(in:at:conditions:as:)`` throws, and `range_not_satisfiable`.
     public func openObject(
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
@@ -54,9 +54,9 @@ extension StorageService {
     ///
     /// For objects bigger than ``StorageConfiguration/maxBufferedObjectSize`` use
     /// ``openObject(in:at:range:conditions:as:)`` or ``downloadObject(in:at:to:range:conditions:as:)``.
-    /// The returned ``StoredObject/bytes`` hold the range asked for.
+    /// The returned `StoredObject.bytes` hold the range asked for.
     ///
-    /// - Throws: what ``openObject(in:at:range:conditions:as:)`` throws, and ``PipeError/Code/limitExceeded``.
+    /// - Throws: what ``openObject(in:at:range:conditions:as:)`` throws, and `limit_exceeded`.
     public func getObject(
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?

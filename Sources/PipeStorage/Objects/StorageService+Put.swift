@@ -8,10 +8,10 @@ import PipeCore
 extension StorageService {
     /// Stores `bytes` as an object; needs `write` on the object.
     ///
-    /// - Throws: ``PipeError/Code/bucketNotFound``; ``PipeError/Code/objectExists`` (`upsert` false and the key is
-    ///   taken); ``PipeError/Code/preconditionFailed`` (`ifMatch`/`ifNoneMatch`); ``PipeError/Code/limitExceeded``
-    ///   (over the bucket's file size limit); ``PipeError/Code/quotaExceeded``; ``PipeError/Code/invalidArgument``
-    ///   (a content type the bucket refuses, bad metadata); ``PipeError/Code/forbidden``.
+    /// - Throws: `bucket_not_found`; `object_exists` (`upsert` false and the key is
+    ///   taken); `precondition_failed` (`ifMatch`/`ifNoneMatch`); `limit_exceeded`
+    ///   (over the bucket's file size limit); `quota_exceeded`; `invalid_argument`
+    ///   (a content type the bucket refuses, bad metadata); `forbidden`.
     @discardableResult
     public func putObject(
         _ bytes: [UInt8], in bucket: BucketName, at key: ObjectKey, options: PutObjectOptions = PutObjectOptions(),
@@ -23,7 +23,7 @@ extension StorageService {
 
     /// Stores the file at `url` as an object, reading it in chunks (any size; memory use stays flat).
     ///
-    /// Throws what ``putObject(_:in:at:options:as:)`` throws, and ``PipeError/Code/notFound`` when the file is missing.
+    /// Throws what ``putObject(_:in:at:options:as:)`` throws, and `not_found` when the file is missing.
     @discardableResult
     public func putObject(
         fileAt url: URL, in bucket: BucketName, at key: ObjectKey, options: PutObjectOptions = PutObjectOptions(),

@@ -9,7 +9,7 @@ import PipeCore
 ///
 /// The signature (HMAC-SHA256 with the service's signing key) covers the method, bucket, key, expiry and, when
 /// given, the content type an upload must declare; changing any of them, or using the URL after ``expiresAt``,
-/// makes the service refuse it with ``PipeError/Code/signatureInvalid``.
+/// makes the service refuse it with `signature_invalid`.
 ///
 /// ```swift
 /// let link = try await storage.signURL(.get, in: photos, at: key, expiresIn: .seconds(600), as: alice)

@@ -15,9 +15,13 @@ extension StorageService {
     /// to whoever holds it until it expires.
     ///
     /// - Parameters:
+    ///   - method: `GET` or `PUT`.
+    ///   - bucket: the object's bucket.
+    ///   - key: the object's key.
     ///   - expiresIn: 1 second to ``maxSignedURLLifetime``.
     ///   - contentType: for PUT, the `Content-Type` the upload must declare.
-    /// - Throws: ``PipeError/Code/invalidArgument`` for another method or lifetime; what
+    ///   - principal: the signer, who needs the right the URL carries.
+    /// - Throws: `invalid_argument` for another method or lifetime; what
     ///   ``headObject(in:at:conditions:as:)`` throws when the signer may not read (for GET).
     public func signURL(
         _ method: HTTPMethod, in bucket: BucketName, at key: ObjectKey, expiresIn: Duration,
@@ -50,9 +54,11 @@ extension StorageService {
     ///
     /// - Parameters:
     ///   - method: the request's method (`HEAD` is accepted for a URL signed for `GET`).
+    ///   - bucket: the bucket named by the request's path.
+    ///   - key: the key named by the request's path.
     ///   - query: the URL's query items (`method`, `expires`, `signature`, optional `content-type`), decoded.
     ///   - contentType: for uploads, the request's `Content-Type`.
-    /// - Throws: ``PipeError/Code/signatureInvalid`` (`details["reason"]`: `signature`, `expired`, `method` or
+    /// - Throws: `signature_invalid` (`details["reason"]`: `signature`, `expired`, `method` or
     ///   `contentType`) for any mismatch.
     public func verifySignedURL(
         method: HTTPMethod, bucket: BucketName, key: ObjectKey, query: [String: String], contentType: String? = nil
@@ -81,7 +87,7 @@ extension StorageService {
 
     /// The unauthenticated URL path of an object in a public bucket: `/v1/storage/public/<bucket>/<key>`.
     ///
-    /// - Throws: ``PipeError/Code/bucketNotFound``; ``PipeError/Code/forbidden`` when the bucket is not public.
+    /// - Throws: `bucket_not_found`; `forbidden` when the bucket is not public.
     public func publicURL(in bucket: BucketName, at key: ObjectKey, base: String) async throws(PipeError) -> String {
         guard let record = try await metadata.bucket(bucket), record.bucket.isPublic else {
             throw PipeError(.forbidden, "bucket \(bucket) is not public; sign a URL instead")

@@ -10,7 +10,7 @@ import PipeCore
 
 /// Thin, typed-throwing wrappers over the file system calls the local blob store needs.
 ///
-/// Every call retries on `EINTR` and turns a failure into a ``PipeError`` that names the call and the path, so an
+/// Every call retries on `EINTR` and turns a failure into a `PipeError` that names the call and the path, so an
 /// operator reading a log learns what failed where (`ENOSPC` on `write` is `limit_exceeded`; the rest are
 /// `unavailable`, because the store cannot serve the request right now).
 enum POSIX {

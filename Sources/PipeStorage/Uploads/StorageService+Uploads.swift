@@ -40,8 +40,8 @@ extension StorageService {
     /// Sends one part (numbered from 1); sending a number again replaces that part. Only the principal that started
     /// the session may add to it.
     ///
-    /// - Throws: ``PipeError/Code/uploadNotFound`` (unknown, finished, expired or someone else's session);
-    ///   ``PipeError/Code/invalidArgument`` for a bad number; ``PipeError/Code/limitExceeded`` for a part over
+    /// - Throws: `upload_not_found` (unknown, finished, expired or someone else's session);
+    ///   `invalid_argument` for a bad number; `limit_exceeded` for a part over
     ///   ``StorageConfiguration/maxPartSize`` or the bucket's file size limit.
     @discardableResult
     public func uploadPart(_ bytes: [UInt8], number: Int, to id: UploadID, as principal: Principal?)
@@ -69,10 +69,10 @@ extension StorageService {
     /// Joins the parts, which must be numbered 1…n without gaps, into the object.
     ///
     /// Every part is checked against the hash recorded when it was acknowledged, so a part damaged on disk fails
-    /// the completion (``PipeError/Code/dataCorrupted``) instead of producing a wrong object. The object's ETag is
+    /// the completion (`data_corrupted`) instead of producing a wrong object. The object's ETag is
     /// the SHA-256 of the joined bytes, like any other object's.
     ///
-    /// - Throws: ``PipeError/Code/uploadNotFound``; ``PipeError/Code/invalidArgument`` (missing parts); what
+    /// - Throws: `upload_not_found`; `invalid_argument` (missing parts); what
     ///   ``putObject(_:in:at:options:as:)`` throws at commit.
     public func completeUpload(_ id: UploadID, as principal: Principal?) async throws(PipeError) -> ObjectInfo {
         let upload = try await ownUpload(id, principal)
