@@ -2,7 +2,7 @@
 public struct StoredObject: Sendable, Hashable {
     /// The object's record, as ``ObjectStorage/headObject(in:at:)`` returns it.
     public var info: ObjectInfo
-    /// The object's bytes; `bytes.count == info.size`.
+    /// The object's bytes: all `info.size` of them, or for a ranged read the bytes of the range asked for.
     public var bytes: [UInt8]
 
     /// Makes a stored object.
