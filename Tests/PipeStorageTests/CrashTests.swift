@@ -17,8 +17,6 @@ import Testing
 struct CrashTests {
     static let rounds = 16
 
-    func hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
-
     @Test("SIGKILL mid-upload never leaves a torn or truncated object visible", arguments: [false, true])
     func killedWriters(encrypted: Bool) async throws {
         let fixture = try await StorageFixture { $0.cacheCapacity = 0 }
@@ -26,51 +24,66 @@ struct CrashTests {
         let bucket = BucketName.named("crash")
         let key = ObjectKey.named("big.bin")
         _ = try await fixture.storage.createBucket(bucket, options: BucketOptions(encryptedAtRest: encrypted), as: StorageFixture.alice)
-        // 64 MiB each: big enough that most kills land mid-write.
-        let versions = (0..<3).map { version in
-            let block = pattern(1 << 20, seed: UInt8(40 + version))
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(64 << 20)
-            for _ in 0..<64 { bytes.append(contentsOf: block) }
-            return bytes
-        }
-        let hashes = Set(versions.map(hex))
+        // 128 MiB each, written to files once; only their hashes stay in memory.
+        var hashes = Set<String>()
         var files: [String] = []
-        for (index, version) in versions.enumerated() {
-            let path = fixture.directory + "-v\(index).bin"
-            try Data(version).write(to: URL(fileURLWithPath: path))
+        for version in 0..<3 {
+            let block = pattern(1 << 20, seed: UInt8(40 + version))
+            var hasher = SHA256()
+            let path = fixture.directory + "-v\(version).bin"
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            for index in 0..<128 {
+                var chunk = block
+                chunk[0] = UInt8(index)  // no two megabytes alike, so a misplaced one shows
+                hasher.update(data: chunk)
+                try handle.write(contentsOf: Data(chunk))
+            }
+            try handle.close()
+            hashes.insert(hasher.finalize().map { String(format: "%02x", $0) }.joined())
             files.append(path)
         }
         defer { for file in files { try? FileManager.default.removeItem(atPath: file) } }
         let executable = CommandRunner(product: "pipe").executable
-        var generator = SystemRandomNumberGenerator()
-        var completed = 0
-        var killed = 0
-        for round in 0..<Self.rounds {
+        func writer(_ file: String) throws -> Process {
             let process = Process()
             process.executableURL = executable
             process.arguments = [
-                "storage", "put", bucket.rawValue, key.rawValue, files[round % files.count], "--upsert",
-                "--directory", fixture.directory,
+                "storage", "put", bucket.rawValue, key.rawValue, file, "--upsert", "--directory", fixture.directory,
             ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Read once while the writer works, then kill it at a random moment.
-            let deadline = ContinuousClock.now + .milliseconds(Int.random(in: 20...400, using: &generator))
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...100, using: &generator)))
+            return process
+        }
+        // How long one uninterrupted write takes here, so the kills land inside writes, not after them.
+        let started = ContinuousClock.now
+        let calibration = try writer(files[0])
+        calibration.waitUntilExit()
+        #expect(calibration.terminationStatus == 0)
+        let whole = max(Int((ContinuousClock.now - started) / .milliseconds(1)), 20)
+        var generator = SystemRandomNumberGenerator()
+        var completed = 0
+        var killed = 0
+        for round in 0..<Self.rounds {
+            let process = try writer(files[round % files.count])
+            // Kill it at a random moment within a write's usual length, while this test reads the object.
+            let delay = Duration.milliseconds(Int.random(in: (whole / 10)...(whole * 9 / 10), using: &generator))
+            let pid = process.processIdentifier
+            async let killedIt: Bool = {
+                try? await Task.sleep(for: delay)
+                guard process.isRunning else { return false }
+                kill(pid, SIGKILL)
+                return true
+            }()
             try await expectWholeVersion(fixture, bucket, key, hashes)
-            try await Task.sleep(until: deadline)
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killed += 1
-            }
+            if await killedIt { killed += 1 }
             process.waitUntilExit()
             if process.terminationReason == .exit && process.terminationStatus == 0 { completed += 1 }
             try await expectWholeVersion(fixture, bucket, key, hashes)
         }
         print("crash test (encrypted: \(encrypted)): \(killed) writers killed, \(completed) completed")
-        #expect(killed > 0)
+        #expect(killed >= Self.rounds / 2, "most writers should die mid-write (a write takes about \(whole) ms)")
         // The dead writers' partial files and unrecorded blobs go with the sweep.
         let sweeper = try await fixture.reopen { $0.orphanGracePeriod = .zero; $0.cacheCapacity = 0 }
         _ = try await sweeper.storage.sweep()
@@ -80,14 +93,22 @@ struct CrashTests {
         try await expectWholeVersion(sweeper, bucket, key, hashes)
     }
 
+    /// Reads the object as a stream (hashing as it goes) and checks it is one whole version.
     func expectWholeVersion(_ fixture: StorageFixture, _ bucket: BucketName, _ key: ObjectKey, _ hashes: Set<String>)
         async throws(PipeError)
     {
         do throws(PipeError) {
-            let object = try await fixture.storage.getObject(in: bucket, at: key, as: StorageFixture.alice)
-            let hash = hex(object.bytes)
-            #expect(hashes.contains(hash), "a torn or truncated object was visible (\(object.bytes.count) bytes)")
-            #expect(object.info.etag == hash && object.info.size == Int64(object.bytes.count))
+            let download = try await fixture.storage.openObject(in: bucket, at: key, as: StorageFixture.alice)
+            var hasher = SHA256()
+            var size: Int64 = 0
+            var iterator = download.chunks.makeAsyncIterator()
+            while let chunk = try await iterator.next() {
+                hasher.update(data: chunk)
+                size += Int64(chunk.count)
+            }
+            let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            #expect(hashes.contains(hash), "a torn or truncated object was visible (\(size) bytes)")
+            #expect(download.info.etag == hash && download.info.size == size)
         } catch where error.code == .objectNotFound {
             // Before the first write completes there is nothing to see, which is fine.
         }
