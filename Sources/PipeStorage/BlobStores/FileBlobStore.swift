@@ -151,6 +151,8 @@ final class FileBlobReader: BlobReader {
     let size: Int64
     let path: String
     private let descriptor: Mutex<Int32>
+    /// Opened on the first large read; `.some(nil)` where direct reads are not available.
+    private let direct = Mutex<DirectReader??>(nil)
 
     init(descriptor: Int32, path: String, size: Int64) {
         self.descriptor = Mutex(descriptor)
@@ -169,12 +171,32 @@ final class FileBlobReader: BlobReader {
         let path = self.path
         // A small read is a page-cache copy of microseconds: cheaper here than the hop to another thread.
         if count <= 128 << 10 { return try POSIX.read(descriptor, at: offset, count: count, path: path) }
+        let direct = count <= DirectReader.maxRead ? directReader() : nil
+        let bytes = try await BlockingIO.run { () throws(PipeError) -> [UInt8]? in
+            if let direct, let bytes = try direct.read(at: offset, count: count, path: path) { return bytes }
+            if direct != nil { return nil }
+            return try POSIX.read(descriptor, at: offset, count: count, path: path)
+        }
+        if let bytes { return bytes }
+        // Direct reads were refused at read time: read through the page cache from now on.
+        self.direct.withLock { $0 = .some(nil) }
         return try await BlockingIO.run { () throws(PipeError) in
             try POSIX.read(descriptor, at: offset, count: count, path: path)
         }
     }
 
+    private func directReader() -> DirectReader? {
+        let path = self.path
+        return direct.withLock { reader in
+            if let reader { return reader }
+            let opened = DirectReader(path: path)
+            reader = .some(opened)
+            return opened
+        }
+    }
+
     func close() async {
+        direct.withLock { $0 = .some(nil) }
         descriptor.withLock {
             if $0 >= 0 { POSIX.close($0) }
             $0 = -1

@@ -31,7 +31,7 @@ extension SQLiteStorageMetadata {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            encoder.dateEncodingStrategy = .millisecondsSince1970
+            encoder.dateEncodingStrategy = .secondsSince1970  // a Double: dates read back exactly as written
             return try encoder.encode(value)
         } catch {
             throw PipeError(.internalError, "cannot encode storage metadata: \(error)")
@@ -40,7 +40,7 @@ extension SQLiteStorageMetadata {
 
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
+        decoder.dateDecodingStrategy = .secondsSince1970
         return try decoder.decode(type, from: data)
     }
 

@@ -14,11 +14,11 @@ import Synchronization
     // Glibc defines O_DIRECT only under _GNU_SOURCE, which Swift's Glibc module does not set. The value is per
     // architecture (asm-generic vs arm64); elsewhere the appender writes through the page cache.
     #if arch(x86_64) || arch(i386)
-        private let directFlag: Int32 = 0o40000
+        let directFlag: Int32 = 0o40000
     #elseif arch(arm64)
-        private let directFlag: Int32 = 0o200000
+        let directFlag: Int32 = 0o200000
     #else
-        private let directFlag: Int32 = 0
+        let directFlag: Int32 = 0
     #endif
 #endif
 
