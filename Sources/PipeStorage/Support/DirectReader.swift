@@ -19,7 +19,7 @@ import Synchronization
 final class DirectReader: Sendable {
     static let alignment = 4096
     /// The largest read; bigger requests are the caller's to split.
-    static let maxRead = 4 << 20
+    static let maxRead = 2 << 20
     private static let bufferSize = maxRead + 2 * alignment
 
     private let descriptor: Int32
