@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "PipeStorageTests",
             dependencies: [
-                "PipeStorage", "PipeCore", "PipeTestSupport",
+                "PipeStorage", "PipeCore", "PipePipeline", "PipeTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -55,6 +55,15 @@ public protocol ObjectStorage: Sendable {
     /// - Throws: ``PipeError/Code/bucketNotFound``, ``PipeError/Code/objectNotFound``.
     func getObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) -> StoredObject
 
+    /// Reads an object as a stream of chunks, so that its size does not bound the reader's memory.
+    ///
+    /// A default implementation hands over ``getObject(in:at:)``'s bytes as one chunk; stores that can stream
+    /// override it.
+    ///
+    /// - Throws: ``PipeError/Code/bucketNotFound``, ``PipeError/Code/objectNotFound``; iteration throws what reading
+    ///   the bytes throws.
+    func readObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) -> ObjectChunks
+
     /// Returns an object's record without its bytes.
     ///
     /// - Throws: ``PipeError/Code/bucketNotFound``, ``PipeError/Code/objectNotFound``.
@@ -80,6 +89,13 @@ public protocol ObjectStorage: Sendable {
 }
 
 extension ObjectStorage {
+    /// Hands over the whole object as one chunk (for stores that cannot stream).
+    public func readObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) -> ObjectChunks {
+        let object = try await getObject(in: bucket, at: key)
+        let pending = PendingBytes(object.bytes)
+        return ObjectChunks(info: object.info) { pending.take() }
+    }
+
     /// Creates a private bucket with default settings.
     public func createBucket(_ name: BucketName) async throws(PipeError) -> Bucket {
         try await createBucket(name, options: BucketOptions())

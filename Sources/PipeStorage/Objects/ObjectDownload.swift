@@ -34,7 +34,7 @@ public struct ObjectByteStream: AsyncSequence, Sendable {
     let onBytes: @Sendable (Int) -> Void
 
     /// Iterates the chunks.
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         public typealias Element = [UInt8]
         public typealias Failure = PipeError
 

@@ -10,9 +10,9 @@ import PipeCore
 #endif
 
 /// The records of a file or a stored object in a ``RecordFormat``, decoded as they are pulled: a slow pipeline
-/// reads slowly. For a file, memory is bounded by a few megabyte chunks plus the longest record. A stored object
-/// is fetched whole first, because the `ObjectStorage` port hands objects over as bytes (a streaming read comes
-/// with the storage module), so its size bounds the memory.
+/// reads slowly. Memory is bounded by a few chunks plus the longest record: files are read a megabyte at a time,
+/// stored objects through `ObjectStorage.readObject(in:at:)` in the chunks the store hands over (the whole object
+/// at once only from stores that cannot stream).
 public struct DecodedRecords: AsyncSequence, Sendable {
     public typealias Element = JSONValue
 
@@ -60,6 +60,7 @@ public struct DecodedRecords: AsyncSequence, Sendable {
         var decoder: any RecordDecoder
         var prefetcher: Prefetcher?
         var pendingBytes: [UInt8]?
+        var objectChunks: ObjectChunks.AsyncIterator?
         var chunk = DecodedChunk()
         var index = 0
         var started = false
@@ -103,8 +104,12 @@ public struct DecodedRecords: AsyncSequence, Sendable {
                     prefetcher = Prefetcher(path: path, sequence: sequence)
                 case .bytes(let bytes): pendingBytes = bytes
                 case .object(let storage, let bucket, let key):
-                    pendingBytes = try await storage.getObject(in: bucket, at: key).bytes
+                    objectChunks = try await storage.readObject(in: bucket, at: key).makeAsyncIterator()
                 }
+            }
+            if objectChunks != nil {
+                try await fillFromObject()
+                return
             }
             if let bytes = pendingBytes {
                 pendingBytes = nil
@@ -137,6 +142,33 @@ public struct DecodedRecords: AsyncSequence, Sendable {
                 throw PipeError(.cancelled, "reading the source was cancelled")
             }
         }
+
+        /// Decodes the stored object's next chunk (or, at its end, what the decoder still holds).
+        private mutating func fillFromObject() async throws(PipeError) {
+            let bytes: [UInt8]?
+            do throws(PipeError) {
+                bytes = try await objectChunks?.next()
+            } catch {
+                chunk.failure = error
+                ended = true
+                return
+            }
+            let result: Result<Void, PipeError>
+            if let bytes {
+                result = bytes.withUnsafeBytes { raw in
+                    Result { () throws(PipeError) in try decoder.feed(raw, into: &chunk.records) }
+                }
+            } else {
+                result = Result { () throws(PipeError) in try decoder.finish(into: &chunk.records) }
+                ended = true
+            }
+            if case .failure(let error) = result {
+                chunk.failure = error  // after the good records before it
+                ended = true
+            }
+            chunk.read = chunk.records.count
+        }
+
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
