@@ -121,6 +121,29 @@ struct ListAndCopyTests {
         #expect(fixture.blobFiles().count == 1)  // only the encrypted copy's blob is left
     }
 
+    @Test("a copy whose source disappeared before it committed is refused instead of recording a deleted blob")
+    func copyRacingDelete() async throws {
+        let fixture = try await StorageFixture()
+        defer { fixture.remove() }
+        let storage = fixture.storage
+        let bucket = BucketName.named("race")
+        _ = try await storage.createBucket(bucket, as: alice)
+        try await storage.putObject(pattern(100), in: bucket, at: .named("src"), as: alice)
+        let metadata = try #require(storage.metadata as? SQLiteStorageMetadata)
+        let source = try #require(try await metadata.object(bucket, .named("src")))
+        // The source goes between the copy reading its record and committing the new one.
+        try await storage.deleteObject(in: bucket, at: .named("src"), as: alice)
+        var info = source.info
+        info.key = .named("dst")
+        let error = await pipeError {
+            _ = try await metadata.commitObject(
+                ObjectRecord(info: info, location: source.location),
+                conditions: CommitConditions(upsert: false, sharesBlob: true))
+        }
+        #expect(error?.code == .conflict)
+        #expect(await pipeError { _ = try await storage.headObject(in: bucket, at: .named("dst"), as: alice) }?.code == .objectNotFound)
+    }
+
     @Test("move, delete one and delete many")
     func moveAndDelete() async throws {
         let fixture = try await StorageFixture()

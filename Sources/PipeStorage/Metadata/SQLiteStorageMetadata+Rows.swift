@@ -143,6 +143,9 @@ extension SQLiteStorageMetadata {
                 details: ["quota": "objects", "limit": "\(limit)"])
         }
         let location = record.location
+        if conditions.sharesBlob, try unreferenced(db, [location.blob]).isEmpty == false {
+            throw PipeError(.conflict, "the copy's source was deleted or replaced while it was being copied")
+        }
         info.createdAt = existing?.info.createdAt ?? info.createdAt
         try db.cachedStatement(
             sql: """

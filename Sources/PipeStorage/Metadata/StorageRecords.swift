@@ -73,10 +73,14 @@ package struct CommitConditions: Sendable, Hashable {
     package var upsert: Bool
     package var ifMatch: String?
     package var ifNoneMatchAny: Bool
+    /// The record shares a blob another object already uses (a copy): the commit fails with `conflict` unless
+    /// some object still refers to it, so a copy racing the deletion of its source cannot record a deleted blob.
+    package var sharesBlob: Bool
 
-    package init(upsert: Bool, ifMatch: String? = nil, ifNoneMatchAny: Bool = false) {
+    package init(upsert: Bool, ifMatch: String? = nil, ifNoneMatchAny: Bool = false, sharesBlob: Bool = false) {
         self.upsert = upsert
         self.ifMatch = ifMatch
         self.ifNoneMatchAny = ifNoneMatchAny
+        self.sharesBlob = sharesBlob
     }
 }

@@ -63,7 +63,8 @@ extension StorageService {
             info.createdAt = date
             info.updatedAt = date
             return try await commit(
-                ObjectRecord(info: info, location: source.location), conditions: CommitConditions(upsert: options.upsert))
+                ObjectRecord(info: info, location: source.location),
+                conditions: CommitConditions(upsert: options.upsert, sharesBlob: true))
         }
         let blob = try await blobs.openBlob(source.location.blob)
         var plaintext = PlaintextSource(
