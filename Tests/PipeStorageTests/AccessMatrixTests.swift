@@ -158,7 +158,11 @@ struct AccessMatrixTests {
         _ = try await fixture.storage.getObject(in: bucket, at: .named("a"), as: readOnly)
         #expect(await pipeError { try await fixture.storage.putObject([1], in: bucket, at: .named("b"), as: readOnly) }?.code == .forbidden)
         let pipelinesOnly = Principal(id: Self.owner.id, scopes: ["pipelines:read"])
-        #expect(await pipeError { _ = try await fixture.storage.getObject(in: bucket, at: .named("a"), as: pipelinesOnly) }?.code == .objectNotFound)
+        #expect(await pipeError { _ = try await fixture.storage.getObject(in: bucket, at: .named("a"), as: pipelinesOnly) }?.code == .bucketNotFound)
+        // A token that does not reach storage learns nothing about the owner's buckets.
+        #expect(try await fixture.storage.listBuckets(as: pipelinesOnly).isEmpty)
+        #expect(await pipeError { _ = try await fixture.storage.getBucket(bucket, as: pipelinesOnly) }?.code == .bucketNotFound)
+        #expect(try await fixture.storage.listBuckets(as: readOnly).count == 1)
     }
 
     @Test("grants must stay inside their bucket")

@@ -64,6 +64,17 @@ struct EncryptionTests {
         #expect(await pipeError { _ = try await oldOnly.storage.getObject(in: bucket, at: .named("o1"), as: alice) }?.code == .unavailable)
     }
 
+    @Test("a key file that exists but cannot be read stops the start instead of being replaced")
+    func unreadableKeyFile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A directory where the key file should be: it exists, and reading it fails (even for root).
+        try FileManager.default.createDirectory(atPath: directory + "/keys/master.key", withIntermediateDirectories: true)
+        let error = await pipeError { _ = try await StorageService.embedded(directory: directory) }
+        #expect(error?.code == .unavailable)
+        #expect(FileManager.default.fileExists(atPath: directory + "/keys/master.key"))
+    }
+
     @Test("master keys must be 256 bits with a plain id; the signing secret at least 32 bytes")
     func keyRules() async throws {
         #expect(throws: PipeError.self) { try MasterKey(id: "k", bytes: [UInt8](repeating: 1, count: 16)) }

@@ -144,6 +144,23 @@ struct ListAndCopyTests {
         #expect(await pipeError { _ = try await storage.headObject(in: bucket, at: .named("dst"), as: alice) }?.code == .objectNotFound)
     }
 
+    @Test("a move deletes only the version it copied")
+    func moveKeepsNewerSource() async throws {
+        let fixture = try await StorageFixture()
+        defer { fixture.remove() }
+        let storage = fixture.storage
+        let bucket = BucketName.named("moves")
+        _ = try await storage.createBucket(bucket, as: alice)
+        let old = try await storage.putObject([1], in: bucket, at: .named("a"), as: alice)
+        let metadata = try #require(storage.metadata as? SQLiteStorageMetadata)
+        let copied = try #require(try await metadata.object(bucket, .named("a"))).location.blob
+        // A newer version lands on the source after the move copied the old one.
+        try await storage.putObject([2], in: bucket, at: .named("a"), options: PutObjectOptions(upsert: true), as: alice)
+        #expect(try await metadata.deleteObject(bucket, .named("a"), ifBlob: copied) == nil)
+        let kept = try await storage.getObject(in: bucket, at: .named("a"), as: alice)
+        #expect(kept.bytes == [2] && kept.info.etag != old.etag)
+    }
+
     @Test("move, delete one and delete many")
     func moveAndDelete() async throws {
         let fixture = try await StorageFixture()

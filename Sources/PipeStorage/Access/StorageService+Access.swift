@@ -8,7 +8,7 @@ extension StorageService {
     /// The bucket's record, if `principal` may know it exists; the same `bucket_not_found` otherwise, so that names
     /// cannot be probed.
     func visibleBucket(_ name: BucketName, to principal: Principal?) async throws(PipeError) -> BucketRecord {
-        guard let record = try await metadata.bucket(name), record.policy.isDiscoverable(by: principal) else {
+        guard let record = try await metadata.bucket(name), Self.discovers(record, principal) else {
             throw PipeError(.bucketNotFound, "no bucket named \(name)", details: ["bucket": name.rawValue])
         }
         return record
@@ -20,12 +20,20 @@ extension StorageService {
         -> ObjectRecord
     {
         let (record, object) = try await metadata.bucketAndObject(bucket, key)
-        guard let record, record.policy.isDiscoverable(by: principal) else {
+        guard let record, Self.discovers(record, principal) else {
             throw PipeError(.bucketNotFound, "no bucket named \(bucket)", details: ["bucket": bucket.rawValue])
         }
         try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
         guard let object else { throw Self.missingObject(bucket, key) }
         return object
+    }
+
+    /// Whether `principal` may know `record`'s bucket exists: its policy says so, and the principal's token (when
+    /// scoped) reaches storage at all — a token scoped to pipelines learns nothing about buckets.
+    static func discovers(_ record: BucketRecord, _ principal: Principal?) -> Bool {
+        guard record.policy.isDiscoverable(by: principal) else { return false }
+        guard let principal, !principal.scopes.isEmpty, !record.policy.publicRead else { return true }
+        return principal.scopes.contains { $0.hasPrefix("storage:") }
     }
 
     /// Throws unless `principal` may do `action` on `resource`.

@@ -67,15 +67,18 @@ public struct FileBlobStore: BlobStore {
     ) async throws(PipeError) -> Int {
         let root = self.root
         let cutoff = createdBefore.timeIntervalSince1970
-        // Partial writes: removable when their writer is gone, or when older than the cutoff.
+        // Partial writes: removable when their writer is gone.
         let partials = try await BlockingIO.run { () throws(PipeError) -> Int in
             var removed = 0
             for name in POSIX.directoryEntries(root + "/tmp") {
                 let parts = name.split(separator: ".")
                 let pid = parts.count == 3 ? Int32(parts[1]) : nil
                 let path = root + "/tmp/" + name
-                let dead = pid.map { $0 != getpid() && !POSIX.processExists($0) } ?? true
-                if dead || (POSIX.modificationTime(path) ?? 0) < cutoff {
+                // A live writer's file stays however long it idles; age decides only for names without a pid.
+                let abandoned =
+                    pid.map { $0 != getpid() && !POSIX.processExists($0) }
+                    ?? ((POSIX.modificationTime(path) ?? 0) < cutoff)
+                if abandoned {
                     POSIX.unlink(path)
                     removed += 1
                 }

@@ -30,7 +30,7 @@ extension StorageService {
 
     /// The buckets `principal` may see, by name.
     public func listBuckets(as principal: Principal?) async throws(PipeError) -> [Bucket] {
-        try await metadata.buckets().filter { $0.policy.isDiscoverable(by: principal) }.map(\.bucket)
+        try await metadata.buckets().filter { Self.discovers($0, principal) }.map(\.bucket)
     }
 
     /// Replaces a bucket's settings; needs `admin` on the bucket.

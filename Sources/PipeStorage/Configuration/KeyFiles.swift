@@ -48,8 +48,13 @@ struct KeyFiles {
         return try signingSecret()
     }
 
+    /// The file's first line, or `nil` when there is no file; a file that exists but cannot be read is an error
+    /// (never a reason to make a new key over it).
     private func read(_ path: String) throws(PipeError) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PipeError(.unavailable, "\(path) exists but cannot be read", details: ["path": path])
+        }
         return String(String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? "")
     }
 

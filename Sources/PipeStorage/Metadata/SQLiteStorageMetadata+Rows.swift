@@ -142,9 +142,20 @@ extension SQLiteStorageMetadata {
                 .quotaExceeded, "bucket \(info.bucket) would hold \(objects) objects; its quota is \(limit)",
                 details: ["quota": "objects", "limit": "\(limit)"])
         }
-        let location = record.location
-        if conditions.sharesBlob, try unreferenced(db, [location.blob]).isEmpty == false {
-            throw PipeError(.conflict, "the copy's source was deleted or replaced while it was being copied")
+        var location = record.location
+        if conditions.sharesBlob {
+            // The blob must still be in use, and its data key is taken as wrapped now: a key rotation that ran
+            // since the source was read has re-wrapped it, and the copy must not keep the retired master key.
+            guard
+                let current = try Row.fetchOne(
+                    db, sql: "SELECT master_key, wrapped_key FROM objects WHERE blob = ? LIMIT 1",
+                    arguments: [location.blob.rawValue])
+            else {
+                throw PipeError(.conflict, "the copy's source was deleted or replaced while it was being copied")
+            }
+            let masterKey: String? = current["master_key"]
+            let wrapped: Data? = current["wrapped_key"]
+            location.wrappedKey = masterKey.flatMap { id in wrapped.map { WrappedKey(masterKeyID: id, sealed: [UInt8]($0)) } }
         }
         info.createdAt = existing?.info.createdAt ?? info.createdAt
         try db.cachedStatement(

@@ -199,6 +199,20 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
         }
     }
 
+    package func deleteObject(_ bucket: BucketName, _ key: ObjectKey, ifBlob blob: BlobID) async throws(PipeError)
+        -> [BlobID]?
+    {
+        try await write { db in
+            guard let existing = try Self.object(db, bucket, key), existing.location.blob == blob else { return nil }
+            try db.execute(
+                sql: "DELETE FROM objects WHERE bucket = ? AND key = ?", arguments: [bucket.rawValue, Self.keyBytes(key)])
+            try db.execute(
+                sql: "UPDATE buckets SET bytes = bytes - ?, objects = objects - 1 WHERE name = ?",
+                arguments: [existing.info.size, bucket.rawValue])
+            return try Self.unreferenced(db, [blob])
+        }
+    }
+
     package func listObjects(_ bucket: BucketName, prefix: String, from: [UInt8], limit: Int) async throws(PipeError)
         -> [ObjectRecord]
     {

@@ -40,6 +40,9 @@ package protocol StorageMetadataStore: Sendable {
     /// Deletes the objects that exist among `keys`; returns the keys deleted and the blobs freed.
     func deleteObjects(_ bucket: BucketName, _ keys: [ObjectKey]) async throws(PipeError)
         -> (deleted: [ObjectKey], freed: [BlobID])
+    /// Deletes the object only if it still stores `blob` (the version a move copied); returns the blobs freed, or
+    /// `nil` when the object is gone or holds other bytes now.
+    func deleteObject(_ bucket: BucketName, _ key: ObjectKey, ifBlob blob: BlobID) async throws(PipeError) -> [BlobID]?
     /// Up to `limit` objects whose keys start with `prefix` and are byte-wise at least `from`, in key order.
     func listObjects(_ bucket: BucketName, prefix: String, from: [UInt8], limit: Int) async throws(PipeError)
         -> [ObjectRecord]

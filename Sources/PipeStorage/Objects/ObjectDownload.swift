@@ -51,10 +51,8 @@ public struct ObjectByteStream: AsyncSequence, Sendable {
                 return bytes.isEmpty ? nil : bytes
             case .blob(var reader):
                 source = nil
-                guard let chunk = try await reader.next() else {
-                    await reader.blob.close()
-                    return nil
-                }
+                // The blob closes when the last iterator lets go of it (iterators of one stream share it).
+                guard let chunk = try await reader.next() else { return nil }
                 onBytes(chunk.count)
                 source = .blob(reader)
                 return chunk

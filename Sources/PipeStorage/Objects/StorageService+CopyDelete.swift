@@ -36,6 +36,14 @@ extension StorageService {
         from sourceBucket: BucketName, at sourceKey: ObjectKey, to bucket: BucketName, at key: ObjectKey,
         options: CopyOptions = CopyOptions(), as principal: Principal?
     ) async throws(PipeError) -> ObjectInfo {
+        try await copy(from: sourceBucket, at: sourceKey, to: bucket, at: key, options: options, as: principal).info
+    }
+
+    /// The copy, returning also the blob of the source version it copied.
+    func copy(
+        from sourceBucket: BucketName, at sourceKey: ObjectKey, to bucket: BucketName, at key: ObjectKey,
+        options: CopyOptions, as principal: Principal?
+    ) async throws(PipeError) -> (info: ObjectInfo, source: BlobID) {
         let sourceRecord = try await visibleBucket(sourceBucket, to: principal)
         try authorize(principal, .read, on: .object(sourceBucket, sourceKey), in: sourceRecord, hiddenAs: .objectNotFound)
         let target = sourceBucket == bucket ? sourceRecord : try await visibleBucket(bucket, to: principal)
@@ -62,9 +70,10 @@ extension StorageService {
             info.key = key
             info.createdAt = date
             info.updatedAt = date
-            return try await commit(
+            let copied = try await commit(
                 ObjectRecord(info: info, location: source.location),
                 conditions: CommitConditions(upsert: options.upsert, sharesBlob: true))
+            return (copied, source.location.blob)
         }
         let blob = try await blobs.openBlob(source.location.blob)
         var plaintext = PlaintextSource(
@@ -79,11 +88,13 @@ extension StorageService {
         }
         await plaintext.reader.settle()  // no read may be in flight when the blob is closed
         await blob.close()
-        return try result.get()
+        return (try result.get(), source.location.blob)
     }
 
     /// Moves an object: a copy, then a delete of the source. Needs `read` and `delete` on the source, `write` on
-    /// the destination. If the delete fails the copy stays and the error is thrown, so the bytes are never lost.
+    /// the destination. If the delete fails the copy stays and the error is thrown, so the bytes are never lost;
+    /// and the source is deleted only if it still holds the version that was copied (a write that landed on the
+    /// source meanwhile is kept, and the move throws `conflict`).
     @discardableResult
     public func moveObject(
         from sourceBucket: BucketName, at sourceKey: ObjectKey, to bucket: BucketName, at key: ObjectKey,
@@ -95,9 +106,15 @@ extension StorageService {
         guard sourceBucket != bucket || sourceKey != key else {
             throw PipeError(.invalidArgument, "an object cannot be moved onto itself")
         }
-        let info = try await copyObject(
+        let (info, copied) = try await copy(
             from: sourceBucket, at: sourceKey, to: bucket, at: key, options: options, as: principal)
-        _ = try await removeObjects(sourceBucket, [sourceKey])
+        guard let freed = try await metadata.deleteObject(sourceBucket, sourceKey, ifBlob: copied) else {
+            throw PipeError(
+                .conflict, "\(sourceKey) changed while it was being moved; the copy at \(key) holds the version before",
+                details: ["key": sourceKey.rawValue])
+        }
+        cache.invalidate(sourceBucket, sourceKey)
+        await blobs.deleteBlobs(freed)
         metrics.count("move")
         return info
     }

@@ -47,7 +47,10 @@ extension StorageService {
             throw PipeError(
                 .signatureInvalid, "the URL is signed for \(access.method), not GET", details: ["reason": "method"])
         }
-        return try await open(access.bucket, access.key, range: range, conditions: conditions)
+        let (record, object) = try await metadata.bucketAndObject(access.bucket, access.key)
+        try access.check(record)
+        guard let object else { throw Self.missingObject(access.bucket, access.key) }
+        return try await open(access.bucket, access.key, range: range, conditions: conditions, found: object)
     }
 
     /// Reads an object (or a range) into memory; needs `read` on the object.

@@ -77,7 +77,9 @@ extension StorageService {
             options.contentType = contentType
         }
         var source = SequenceSource(chunks, chunkSize: configuration.chunkSize)
-        let record = try await metadata.bucket(access.bucket).orThrow(Self.missingBucket(access.bucket))
+        let record = try await metadata.bucket(access.bucket)
+        try access.check(record)
+        guard let record else { throw Self.missingBucket(access.bucket) }
         return try await put(from: &source, in: record, at: access.key, options: options)
     }
 

@@ -81,4 +81,14 @@ public struct SignedAccess: Sendable, Hashable {
     public let key: ObjectKey
     /// The content type a signed upload must carry, if the signer fixed one.
     public let contentType: String?
+    /// The bucket's generation when the URL was checked: using it later fails if the bucket was replaced since.
+    let generation: Int64
+
+    /// Throws unless `record` is the bucket this access was checked against.
+    func check(_ record: BucketRecord?) throws(PipeError) {
+        guard let record, URLSigner.generation(record.bucket.createdAt) == generation else {
+            throw PipeError(
+                .signatureInvalid, "the URL's bucket was deleted or replaced", details: ["reason": "signature"])
+        }
+    }
 }

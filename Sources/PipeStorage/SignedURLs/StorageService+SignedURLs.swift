@@ -43,7 +43,9 @@ extension StorageService {
             try authorize(principal, .write, on: .object(bucket, key), in: record)
         }
         let expires = Int64((now.timeIntervalSince1970 + Self.seconds(expiresIn)).rounded(.up))
-        let signature = signer.sign(method: method, bucket: bucket, key: key, expires: expires, contentType: contentType)
+        let signature = signer.sign(
+            method: method, bucket: bucket, generation: URLSigner.generation(record.bucket.createdAt), key: key,
+            expires: expires, contentType: contentType)
         metrics.count("sign_url")
         return SignedURL(
             method: method, bucket: bucket, key: key, expiresAt: Date(timeIntervalSince1970: Double(expires)),
@@ -59,10 +61,11 @@ extension StorageService {
     ///   - query: the URL's query items (`method`, `expires`, `signature`, optional `content-type`), decoded.
     ///   - contentType: for uploads, the request's `Content-Type`.
     /// - Throws: `signature_invalid` (`details["reason"]`: `signature`, `expired`, `method` or
-    ///   `contentType`) for any mismatch.
+    ///   `contentType`) for any mismatch; a URL for a bucket that was deleted (even if one with the same name was
+    ///   made since) fails as `signature`.
     public func verifySignedURL(
         method: HTTPMethod, bucket: BucketName, key: ObjectKey, query: [String: String], contentType: String? = nil
-    ) throws(PipeError) -> SignedAccess {
+    ) async throws(PipeError) -> SignedAccess {
         guard let signedMethod = query["method"].flatMap({ HTTPMethod($0) }), let expiresText = query["expires"],
             let expires = Int64(expiresText), let signature = query["signature"]
         else {
@@ -70,9 +73,10 @@ extension StorageService {
                 .signatureInvalid, "the URL lacks method, expires or signature", details: ["reason": "signature"])
         }
         let signedType = query["content-type"]
+        let generation = try await metadata.bucket(bucket).map { URLSigner.generation($0.bucket.createdAt) } ?? -1
         try signer.verify(
-            method: signedMethod, bucket: bucket, key: key, expires: expires, contentType: signedType,
-            signature: signature, now: now)
+            method: signedMethod, bucket: bucket, generation: generation, key: key, expires: expires,
+            contentType: signedType, signature: signature, now: now)
         guard method == signedMethod || (method == .head && signedMethod == .get) else {
             throw PipeError(
                 .signatureInvalid, "the URL is signed for \(signedMethod), not \(method)", details: ["reason": "method"])
@@ -82,7 +86,8 @@ extension StorageService {
                 .signatureInvalid, "the URL is signed for Content-Type \(signedType)",
                 details: ["reason": "contentType"])
         }
-        return SignedAccess(method: signedMethod, bucket: bucket, key: key, contentType: signedType)
+        return SignedAccess(
+            method: signedMethod, bucket: bucket, key: key, contentType: signedType, generation: generation)
     }
 
     /// The unauthenticated URL path of an object in a public bucket: `/v1/storage/public/<bucket>/<key>`.

@@ -15,29 +15,44 @@ struct URLSigner: Sendable {
 
     /// The string the signature covers; fields are newline-separated and none can hold a newline (keys and bucket
     /// names cannot, content types are checked to be printable ASCII), so no two field lists share a string.
+    ///
+    /// `generation` identifies the bucket itself, not just its name (its creation time in milliseconds): a URL for
+    /// a bucket that was deleted stops working even if someone creates a bucket with the same name.
     static func canonical(
-        method: HTTPMethod, bucket: BucketName, key: ObjectKey, expires: Int64, contentType: String?
+        method: HTTPMethod, bucket: BucketName, generation: Int64, key: ObjectKey, expires: Int64, contentType: String?
     ) -> [UInt8] {
-        Array("PIPE-URL-1\n\(method.rawValue)\n\(bucket.rawValue)\n\(key.rawValue)\n\(expires)\n\(contentType ?? "")".utf8)
+        Array(
+            "PIPE-URL-1\n\(method.rawValue)\n\(bucket.rawValue)\n\(generation)\n\(key.rawValue)\n\(expires)\n\(contentType ?? "")"
+                .utf8)
     }
 
-    func sign(method: HTTPMethod, bucket: BucketName, key: ObjectKey, expires: Int64, contentType: String?) -> String {
+    /// The bucket generation for `createdAt`.
+    static func generation(_ createdAt: Date) -> Int64 {
+        Int64((createdAt.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    func sign(
+        method: HTTPMethod, bucket: BucketName, generation: Int64, key: ObjectKey, expires: Int64, contentType: String?
+    ) -> String {
         let code = HMAC<SHA256>.authenticationCode(
-            for: Self.canonical(method: method, bucket: bucket, key: key, expires: expires, contentType: contentType),
+            for: Self.canonical(
+                method: method, bucket: bucket, generation: generation, key: key, expires: expires,
+                contentType: contentType),
             using: self.key)
         return Base64URL.encode(Array(code))
     }
 
     /// Checks a presented signature in constant time; `now` decides expiry.
     func verify(
-        method: HTTPMethod, bucket: BucketName, key: ObjectKey, expires: Int64, contentType: String?,
-        signature: String, now: Date
+        method: HTTPMethod, bucket: BucketName, generation: Int64, key: ObjectKey, expires: Int64,
+        contentType: String?, signature: String, now: Date
     ) throws(PipeError) {
         guard let code = Base64URL.decode(signature), code.count == 32,
             HMAC<SHA256>.isValidAuthenticationCode(
                 code,
                 authenticating: Self.canonical(
-                    method: method, bucket: bucket, key: key, expires: expires, contentType: contentType),
+                    method: method, bucket: bucket, generation: generation, key: key, expires: expires,
+                    contentType: contentType),
                 using: self.key)
         else {
             throw PipeError(.signatureInvalid, "the URL's signature does not match", details: ["reason": "signature"])

@@ -110,8 +110,15 @@ enum POSIX {
         _ = Glibc_unlink(path)
     }
 
+    /// Creates a directory if missing; a new one is made durable by syncing its parent (otherwise a power cut could
+    /// lose the directory, and every file renamed into it, even after those files were synced).
     static func makeDirectory(_ path: String) throws(PipeError) {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw failure("mkdir", path) }
+        if mkdir(path, 0o700) == 0 {
+            let parent = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+            try fsyncDirectory(parent.isEmpty ? "/" : parent)
+            return
+        }
+        if errno != EEXIST { throw failure("mkdir", path) }
     }
 
     static func size(_ descriptor: Int32, path: String) throws(PipeError) -> Int64 {
