@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "PipeHTTP", targets: ["PipeHTTP"]),
         .library(name: "PipePipeline", targets: ["PipePipeline"]),
         .library(name: "PipeStorage", targets: ["PipeStorage"]),
+        .library(name: "PipeAuth", targets: ["PipeAuth"]),
         .executable(name: "pipe", targets: ["PipeCLI"]),
     ],
     dependencies: [
@@ -66,6 +67,14 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        .target(
+            name: "PipeAuth",
+            dependencies: [
+                "PipeCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "PipeCLI",
             dependencies: [
@@ -96,6 +105,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "PipeAuthTests", dependencies: ["PipeAuth", "PipeCore"]),
         .testTarget(
             name: "PipeStorageTests",
             dependencies: [
