@@ -21,6 +21,14 @@ enum Base32 {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The low `5 * characters` bits of `bits`, most significant first, as lower-case base32 characters.
+    static func encode(bits: UInt64, characters: Int) -> String {
+        let bytes = (0..<characters).map { index in
+            alphabet[Int((bits >> UInt64(5 * (characters - 1 - index))) & 31)] | 0x20  // | 0x20: lower case
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Decodes base32, ignoring case, spaces, dashes and `=` padding (as people type secrets); `nil` for any other
     /// character or more than 1,024 characters.
     static func decode(_ text: String) -> [UInt8]? {
