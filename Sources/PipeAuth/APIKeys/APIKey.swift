@@ -38,10 +38,7 @@ public struct APIKey: Sendable {
     public var secretHash: String { Self.hash(secret) }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-        }.joined()
+        Hex.encode(SHA256.hash(data: Array(secret.utf8)))
     }
 
     /// A key as a client presented it, checked for shape before anything is looked up.

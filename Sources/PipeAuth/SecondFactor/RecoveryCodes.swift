@@ -33,10 +33,7 @@ public struct RecoveryCodes: Sendable {
 
     /// The hash stored for `code`: SHA-256 of its normalised form, lowercase hex.
     public static func hash(_ code: String) -> String {
-        let digits = Array("0123456789abcdef")
-        return SHA256.hash(data: Array(normalise(code).utf8)).map {
-            String([digits[Int($0 >> 4)], digits[Int($0 & 0xF)]])
-        }.joined()
+        Hex.encode(SHA256.hash(data: Array(normalise(code).utf8)))
     }
 
     /// The index in `hashes` of the code typed, or `nil`; every stored hash is compared, in constant time each.

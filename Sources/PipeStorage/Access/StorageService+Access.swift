@@ -9,7 +9,7 @@ extension StorageService {
     /// cannot be probed.
     func visibleBucket(_ name: BucketName, to principal: Principal?) async throws(PipeError) -> BucketRecord {
         guard let record = try await metadata.bucket(name), Self.discovers(record, principal) else {
-            throw PipeError(.bucketNotFound, "no bucket named \(name)", details: ["bucket": name.rawValue])
+            throw PipeError.noBucket(name)
         }
         return record
     }
@@ -21,10 +21,10 @@ extension StorageService {
     {
         let (record, object) = try await metadata.bucketAndObject(bucket, key)
         guard let record, Self.discovers(record, principal) else {
-            throw PipeError(.bucketNotFound, "no bucket named \(bucket)", details: ["bucket": bucket.rawValue])
+            throw PipeError.noBucket(bucket)
         }
         try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
-        guard let object else { throw Self.missingObject(bucket, key) }
+        guard let object else { throw PipeError.noObject(bucket, key) }
         return object
     }
 

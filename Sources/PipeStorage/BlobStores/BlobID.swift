@@ -1,3 +1,5 @@
+import PipeCore
+
 /// The name of a stored blob: 32 lowercase hex digits (128 random bits).
 ///
 /// Blobs are named by random ids, never by object keys, so no key (however hostile) can reach a path in the blob
@@ -17,17 +19,7 @@ public struct BlobID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// A new random id from the system's secure generator.
     public static func random() -> BlobID {
         var generator = SystemRandomNumberGenerator()
-        let hex = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        for _ in 0..<2 {
-            var value = generator.next() as UInt64
-            for _ in 0..<16 {
-                bytes.append(hex[Int(value & 0xF)])
-                value >>= 4
-            }
-        }
-        return BlobID(unchecked: String(decoding: bytes, as: UTF8.self))
+        return BlobID(unchecked: Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }))
     }
 
     private init(unchecked rawValue: String) { self.rawValue = rawValue }

@@ -19,7 +19,7 @@ extension StorageService {
         let bucket = Bucket(name: name, options: options, createdAt: date, updatedAt: date)
         try await metadata.insertBucket(
             BucketRecord(bucket: bucket, policy: AccessPolicy(owner: principal.id, publicRead: options.isPublic)))
-        metrics.count("create_bucket")
+        metrics.count(.createBucket)
         return bucket
     }
 
@@ -93,7 +93,7 @@ extension StorageService {
         let freed = try await metadata.removeBucketContents(name, deleteBucket: false, force: true)
         cache.invalidate(bucket: name)
         await blobs.deleteBlobs(freed)
-        metrics.count("empty_bucket")
+        metrics.count(.emptyBucket)
     }
 
     /// Deletes a bucket; needs `admin` on it.
@@ -111,7 +111,7 @@ extension StorageService {
         let freed = try await metadata.removeBucketContents(name, deleteBucket: true, force: force)
         cache.invalidate(bucket: name)
         await blobs.deleteBlobs(freed)
-        metrics.count("delete_bucket")
+        metrics.count(.deleteBucket)
     }
 
     static func validate(_ options: BucketOptions) throws(PipeError) {

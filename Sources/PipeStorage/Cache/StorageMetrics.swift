@@ -23,10 +23,27 @@ struct StorageMetrics: Sendable {
         cacheBytes = Gauge(label: "pipe_storage_cache_bytes", factory: factory)
         bytesWritten = Counter(label: "pipe_storage_bytes_written_total", factory: factory)
         bytesRead = Counter(label: "pipe_storage_bytes_read_total", factory: factory)
+        operations = Dictionary(
+            uniqueKeysWithValues: Operation.allCases.map { operation in
+                let counter = Counter(
+                    label: "pipe_storage_operations_total", dimensions: [("operation", operation.rawValue)],
+                    factory: factory)
+                return (operation, counter)
+            })
     }
 
-    func count(_ operation: String) {
-        Counter(label: "pipe_storage_operations_total", dimensions: [("operation", operation)], factory: factory)
-            .increment()
+    /// The kinds of call counted by `pipe_storage_operations_total`.
+    enum Operation: String, CaseIterable {
+        case createBucket = "create_bucket", emptyBucket = "empty_bucket", deleteBucket = "delete_bucket"
+        case put, get, list, copy, move, delete
+        case startUpload = "start_upload", uploadPart = "upload_part", completeUpload = "complete_upload"
+        case abortUpload = "abort_upload", signURL = "sign_url"
+    }
+
+    /// One counter per operation, made once: counting a call is then an increment, not a factory lookup.
+    private let operations: [Operation: Counter]
+
+    func count(_ operation: Operation) {
+        operations[operation]?.increment()
     }
 }

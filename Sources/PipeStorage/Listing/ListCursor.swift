@@ -16,8 +16,7 @@ struct ListCursor: Equatable {
     var position: [UInt8]
 
     func encoded() -> String {
-        let hex = position.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
-        return Base64URL.encode(Array("1\n\(bucket.rawValue)\n\(prefix)\n\(delimiter)\n\(hex.joined())".utf8))
+        Base64URL.encode(Array("1\n\(bucket.rawValue)\n\(prefix)\n\(delimiter)\n\(Hex.encode(position))".utf8))
     }
 
     /// Decodes `text` and checks it belongs to this listing.
@@ -28,14 +27,8 @@ struct ListCursor: Equatable {
         }
         let fields = decoded.split(separator: "\n", omittingEmptySubsequences: false)
         guard fields.count == 5, fields[0] == "1", fields[1] == bucket.rawValue, fields[2] == prefix,
-            fields[3] == delimiter, fields[4].utf8.count % 2 == 0, fields[4].utf8.count <= 4096
+            fields[3] == delimiter, fields[4].utf8.count <= 4096, let position = Hex.decode(fields[4])
         else { throw invalid }
-        var position: [UInt8] = []
-        var digits = fields[4].utf8.makeIterator()
-        while let high = digits.next(), let low = digits.next() {
-            guard let byte = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { throw invalid }
-            position.append(byte)
-        }
         guard position.starts(with: prefix.utf8) || position.lexicographicallyPrecedes(prefix.utf8) == false else {
             throw invalid
         }

@@ -75,7 +75,7 @@ extension StorageService {
             listing.nextCursor = ListCursor(bucket: bucket, prefix: prefix, delimiter: delimiter, position: position)
                 .encoded()
         }
-        metrics.count("list")
+        metrics.count(.list)
         return listing
     }
 

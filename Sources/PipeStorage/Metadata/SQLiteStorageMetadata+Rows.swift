@@ -4,14 +4,6 @@ import PipeCore
 
 /// Row mapping and the statements several methods share.
 extension SQLiteStorageMetadata {
-    static func noBucket(_ name: BucketName) -> PipeError {
-        PipeError(.bucketNotFound, "no bucket named \(name)", details: ["bucket": name.rawValue])
-    }
-
-    static func noUpload(_ id: UploadID) -> PipeError {
-        PipeError(.uploadNotFound, "no upload session \(id) (completed, aborted or expired?)")
-    }
-
     static func keyBytes(_ key: ObjectKey) -> Data { Data(key.rawValue.utf8) }
 
     /// The smallest byte string greater than every string starting with `prefix`, or `nil` when there is none.
@@ -113,22 +105,9 @@ extension SQLiteStorageMetadata {
         -> (info: ObjectInfo, freed: [BlobID])
     {
         var info = record.info
-        guard let bucket = try bucket(db, info.bucket) else { throw noBucket(info.bucket) }
+        guard let bucket = try bucket(db, info.bucket) else { throw PipeError.noBucket(info.bucket) }
         let existing = try object(db, info.bucket, info.key)
-        if conditions.ifNoneMatchAny, existing != nil {
-            throw PipeError(.preconditionFailed, "\(info.key) exists and If-None-Match: * was given")
-        }
-        if let ifMatch = conditions.ifMatch {
-            guard let existing, ETag.matches(ifMatch, existing.info.etag) else {
-                throw PipeError(
-                    .preconditionFailed, "\(info.key) does not have the ETag given in If-Match",
-                    details: ["key": info.key.rawValue])
-            }
-        } else if existing != nil && !conditions.upsert && !conditions.ifNoneMatchAny {
-            throw PipeError(
-                .objectExists, "an object exists at \(info.key); pass upsert to replace it",
-                details: ["key": info.key.rawValue])
-        }
+        try conditions.check(existing?.info, key: info.key)
         let oldSize = existing?.info.size ?? 0
         let bytes = bucket.usage.bytes - oldSize + info.size
         if let limit = bucket.bucket.maxBytes, bytes > limit, info.size > oldSize {

@@ -114,7 +114,7 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
         _ name: BucketName, _ change: @escaping @Sendable (inout BucketRecord) throws(PipeError) -> Void
     ) async throws(PipeError) -> BucketRecord {
         try await write { db in
-            guard var record = try Self.bucket(db, name) else { throw Self.noBucket(name) }
+            guard var record = try Self.bucket(db, name) else { throw PipeError.noBucket(name) }
             try change(&record)
             let (settings, grants) = try Self.encode(record)
             try db.execute(
@@ -128,7 +128,7 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
         -> [BlobID]
     {
         try await write { db in
-            guard let record = try Self.bucket(db, name) else { throw Self.noBucket(name) }
+            guard let record = try Self.bucket(db, name) else { throw PipeError.noBucket(name) }
             if deleteBucket && !force && record.usage.objects > 0 {
                 throw PipeError(
                     .conflict, "bucket \(name) holds \(record.usage.objects) objects; empty it or delete with force",
@@ -179,7 +179,7 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
         -> (deleted: [ObjectKey], freed: [BlobID])
     {
         try await write { db in
-            guard try Self.bucket(db, bucket) != nil else { throw Self.noBucket(bucket) }
+            guard try Self.bucket(db, bucket) != nil else { throw PipeError.noBucket(bucket) }
             var deleted: [ObjectKey] = []
             var blobs: [BlobID] = []
             var bytes: Int64 = 0
@@ -274,7 +274,7 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
     package func insertUpload(_ record: UploadRecord) async throws(PipeError) {
         let options = try Self.json(record.options)
         try await write { db in
-            guard try Self.bucket(db, record.bucket) != nil else { throw Self.noBucket(record.bucket) }
+            guard try Self.bucket(db, record.bucket) != nil else { throw PipeError.noBucket(record.bucket) }
             try db.execute(
                 sql: """
                     INSERT INTO uploads (id, bucket, key, options, owner, created_at, expires_at)
@@ -298,7 +298,7 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
     package func putPart(_ part: PartRecord, of upload: UploadID) async throws(PipeError) -> [BlobID] {
         try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM uploads WHERE id = ?", arguments: [upload.rawValue]) != nil
-            else { throw Self.noUpload(upload) }
+            else { throw PipeError.noUpload(upload) }
             let replaced = try String.fetchOne(
                 db, sql: "SELECT blob FROM upload_parts WHERE upload = ? AND number = ?",
                 arguments: [upload.rawValue, part.number])
@@ -337,7 +337,7 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
     {
         try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM uploads WHERE id = ?", arguments: [id.rawValue]) != nil
-            else { throw Self.noUpload(id) }
+            else { throw PipeError.noUpload(id) }
             let (info, freed) = try Self.commit(db, object, conditions)
             return (info, freed + (try Self.deleteUpload(db, id)))
         }

@@ -83,4 +83,27 @@ package struct CommitConditions: Sendable, Hashable {
         self.ifNoneMatchAny = ifNoneMatchAny
         self.sharesBlob = sharesBlob
     }
+
+    /// The conditions a put's options ask for.
+    package init(_ options: PutObjectOptions) {
+        self.init(upsert: options.upsert, ifMatch: options.ifMatch, ifNoneMatchAny: options.ifNoneMatch != nil)
+    }
+
+    /// Throws unless a write of `key` may replace `existing` (`nil`: no object there). Checked early by the
+    /// service and again, atomically, by the store's commit.
+    package func check(_ existing: ObjectInfo?, key: ObjectKey) throws(PipeError) {
+        if ifNoneMatchAny, existing != nil {
+            throw PipeError(.preconditionFailed, "\(key) exists and If-None-Match: * was given")
+        }
+        if let ifMatch {
+            guard let existing, ETag.matches(ifMatch, existing.etag) else {
+                throw PipeError(
+                    .preconditionFailed, "\(key) does not have the ETag given in If-Match",
+                    details: ["key": key.rawValue])
+            }
+        } else if existing != nil && !upsert && !ifNoneMatchAny {
+            throw PipeError(
+                .objectExists, "an object exists at \(key); pass upsert to replace it", details: ["key": key.rawValue])
+        }
+    }
 }

@@ -76,14 +76,7 @@ extension StorageService {
     }
 
     static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        Hex.encode(digest)
     }
 
     /// The data key of a stored blob, unwrapped; `nil` for plaintext blobs.

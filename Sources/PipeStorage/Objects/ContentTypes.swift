@@ -35,15 +35,6 @@ enum ContentTypes {
         }
         let essence = type.prefix { $0 != ";" }
         let halves = essence.split(separator: "/", omittingEmptySubsequences: false)
-        return halves.count == 2 && halves.allSatisfy { !$0.trimmingSpaces.isEmpty }
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: Substring {
-        var text = self
-        while text.first == " " { text = text.dropFirst() }
-        while text.last == " " { text = text.dropLast() }
-        return text
+        return halves.count == 2 && halves.allSatisfy { !$0.trimmingBlanks.isEmpty }
     }
 }

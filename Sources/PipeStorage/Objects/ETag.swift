@@ -5,8 +5,7 @@
 enum ETag {
     /// The tag without `W/` and quotes.
     static func bare(_ tag: Substring) -> Substring {
-        var tag = tag.drop { $0 == " " || $0 == "\t" }
-        while let last = tag.last, last == " " || last == "\t" { tag = tag.dropLast() }
+        var tag = tag.trimmingBlanks
         if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
         if tag.count >= 2, tag.first == "\"", tag.last == "\"" { tag = tag.dropFirst().dropLast() }
         return tag

@@ -37,7 +37,7 @@ enum ObjectOptionRules {
     {
         if let cacheControl = options.cacheControl { try checkCacheControl(cacheControl) }
         try checkMetadata(options.metadata, maxBytes: maxMetadataBytes)
-        if let ifNoneMatch = options.ifNoneMatch, ifNoneMatch.trimmingSpaces != "*" {
+        if let ifNoneMatch = options.ifNoneMatch, ifNoneMatch.trimmingBlanks != "*" {
             throw PipeError(.invalidArgument, "If-None-Match on a write must be \"*\"")
         }
         if let ifMatch = options.ifMatch, ifMatch.utf8.count > 1024 {
@@ -53,14 +53,5 @@ enum ObjectOptionRules {
                 details: ["contentType": type, "reason": "contentType"])
         }
         return type
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: Substring {
-        var text = self[...]
-        while text.first == " " { text = text.dropFirst() }
-        while text.last == " " { text = text.dropLast() }
-        return text
     }
 }

@@ -49,7 +49,7 @@ extension StorageService {
         let target = sourceBucket == bucket ? sourceRecord : try await visibleBucket(bucket, to: principal)
         try authorize(principal, .write, on: .object(bucket, key), in: target)
         let source = try await metadata.object(sourceBucket, sourceKey).orThrow(
-            Self.missingObject(sourceBucket, sourceKey))
+            PipeError.noObject(sourceBucket, sourceKey))
         try ReadConditions(ifMatch: options.sourceIfMatch).check(source.info)
         let destination = target.bucket
         let putOptions = PutObjectOptions(
@@ -62,7 +62,7 @@ extension StorageService {
                 .limitExceeded, "the object is larger than bucket \(bucket)'s limit of \(limit) bytes",
                 details: ["limit": "\(limit)"])
         }
-        metrics.count("copy")
+        metrics.count(.copy)
         if (source.location.wrappedKey != nil) == destination.encryptedAtRest {
             let date = now
             var info = source.info
@@ -115,7 +115,7 @@ extension StorageService {
         }
         cache.invalidate(sourceBucket, sourceKey)
         await blobs.deleteBlobs(freed)
-        metrics.count("move")
+        metrics.count(.move)
         return info
     }
 
@@ -128,7 +128,7 @@ extension StorageService {
         let record = try await visibleBucket(bucket, to: principal)
         try authorize(principal, .delete, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
         guard try await removeObjects(bucket, [key]).deleted.isEmpty == false else {
-            throw Self.missingObject(bucket, key)
+            throw PipeError.noObject(bucket, key)
         }
     }
 
@@ -148,7 +148,7 @@ extension StorageService {
         let (deleted, freed) = try await metadata.deleteObjects(bucket, keys)
         for key in keys { cache.invalidate(bucket, key) }
         await blobs.deleteBlobs(freed)
-        metrics.count("delete")
+        metrics.count(.delete)
         let gone = Set(deleted)
         return DeletedObjects(deleted: deleted, missing: keys.filter { !gone.contains($0) })
     }

@@ -49,7 +49,7 @@ extension StorageService {
         }
         let (record, object) = try await metadata.bucketAndObject(access.bucket, access.key)
         try access.check(record)
-        guard let object else { throw Self.missingObject(access.bucket, access.key) }
+        guard let object else { throw PipeError.noObject(access.bucket, access.key) }
         return try await open(access.bucket, access.key, range: range, conditions: conditions, found: object)
     }
 
@@ -72,7 +72,7 @@ extension StorageService {
             cached.info.updatedAt == found.info.updatedAt
         {
             try conditions.check(found.info)
-            metrics.count("get")
+            metrics.count(.get)
             return StoredObject(info: found.info, bytes: cached.bytes)
         }
         let download = try await open(bucket, key, range: range, conditions: conditions, found: found)
@@ -116,10 +116,6 @@ extension StorageService {
         return download.info
     }
 
-    static func missingObject(_ bucket: BucketName, _ key: ObjectKey) -> PipeError {
-        PipeError(.objectNotFound, "object \(key) in \(bucket) was not found", details: ["key": key.rawValue])
-    }
-
     /// Looks the object up and opens its blob. An overwrite can delete the blob between the two steps; then the
     /// lookup runs again and finds the new one, so the reader gets the whole old object or the whole new one.
     func open(
@@ -127,9 +123,12 @@ extension StorageService {
         found: ObjectRecord? = nil
     ) async throws(PipeError) -> ObjectDownload {
         for attempt in 0..<8 {
-            let object =
-                attempt == 0 && found != nil
-                ? found! : try await metadata.object(bucket, key).orThrow(Self.missingObject(bucket, key))
+            let object: ObjectRecord
+            if attempt == 0, let found {
+                object = found
+            } else {
+                object = try await metadata.object(bucket, key).orThrow(PipeError.noObject(bucket, key))
+            }
             try conditions.check(object.info)
             let span = try range?.resolve(size: object.info.size) ?? 0..<object.info.size
             let blob: any BlobReader
@@ -141,7 +140,7 @@ extension StorageService {
             let reader = PlaintextReader(
                 blob: blob, size: object.info.size, key: try dataKey(of: object.location), range: span,
                 chunkSize: configuration.chunkSize)
-            metrics.count("get")
+            metrics.count(.get)
             let counter = metrics.bytesRead
             return ObjectDownload(
                 info: object.info, range: span,

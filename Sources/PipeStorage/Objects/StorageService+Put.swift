@@ -79,12 +79,8 @@ extension StorageService {
         var source = SequenceSource(chunks, chunkSize: configuration.chunkSize)
         let record = try await metadata.bucket(access.bucket)
         try access.check(record)
-        guard let record else { throw Self.missingBucket(access.bucket) }
+        guard let record else { throw PipeError.noBucket(access.bucket) }
         return try await put(from: &source, in: record, at: access.key, options: options)
-    }
-
-    static func missingBucket(_ name: BucketName) -> PipeError {
-        PipeError(.bucketNotFound, "no bucket named \(name)", details: ["bucket": name.rawValue])
     }
 
     func put(
@@ -103,35 +99,30 @@ extension StorageService {
         let bucket = record.bucket
         let contentType = try ObjectOptionRules.contentType(
             for: key, options: options, bucket: bucket, maxMetadataBytes: configuration.maxMetadataBytes)
-        let conditions = CommitConditions(
-            upsert: options.upsert, ifMatch: options.ifMatch, ifNoneMatchAny: options.ifNoneMatch != nil)
+        let conditions = CommitConditions(options)
         // Fail fast on a taken key before streaming gigabytes; the commit checks again, atomically.
         try await precheck(conditions, bucket: bucket.name, key: key)
         let limitMessage = "the object is larger than bucket \(bucket.name)'s limit of \(bucket.fileSizeLimit ?? 0) bytes"
         let written = try await writeBlob(
             from: &source, encrypted: bucket.encryptedAtRest, limit: bucket.fileSizeLimit,
             limitMessage: limitMessage)
-        let date = now
-        let info = ObjectInfo(
-            bucket: bucket.name, key: key, size: written.size, contentType: contentType, etag: written.sha256,
-            cacheControl: options.cacheControl ?? bucket.defaultCacheControl ?? (bucket.isPublic ? nil : "private"),
-            metadata: options.metadata, createdAt: date, updatedAt: date)
+        let info = newObject(written, in: bucket, at: key, contentType: contentType, options: options)
         return try await commit(ObjectRecord(info: info, location: written.location), conditions: conditions)
     }
 
+    /// The record of a just-written object: private buckets' objects default to `Cache-Control: private`.
+    func newObject(
+        _ written: WrittenBlob, in bucket: Bucket, at key: ObjectKey, contentType: String, options: PutObjectOptions
+    ) -> ObjectInfo {
+        let date = now
+        return ObjectInfo(
+            bucket: bucket.name, key: key, size: written.size, contentType: contentType, etag: written.sha256,
+            cacheControl: options.cacheControl ?? bucket.defaultCacheControl ?? (bucket.isPublic ? nil : "private"),
+            metadata: options.metadata, createdAt: date, updatedAt: date)
+    }
+
     func precheck(_ conditions: CommitConditions, bucket: BucketName, key: ObjectKey) async throws(PipeError) {
-        let existing = try await metadata.object(bucket, key)
-        if conditions.ifNoneMatchAny, existing != nil {
-            throw PipeError(.preconditionFailed, "\(key) exists and If-None-Match: * was given")
-        }
-        if let ifMatch = conditions.ifMatch {
-            guard let existing, ETag.matches(ifMatch, existing.info.etag) else {
-                throw PipeError(.preconditionFailed, "\(key) does not have the ETag given in If-Match")
-            }
-        } else if existing != nil && !conditions.upsert && !conditions.ifNoneMatchAny {
-            throw PipeError(
-                .objectExists, "an object exists at \(key); pass upsert to replace it", details: ["key": key.rawValue])
-        }
+        try conditions.check(try await metadata.object(bucket, key)?.info, key: key)
     }
 
     /// Records a written blob as the object; on refusal the blob is deleted, on success what it replaced is.
@@ -147,7 +138,7 @@ extension StorageService {
         }
         cache.invalidate(object.info.bucket, object.info.key)
         await blobs.deleteBlobs(freed)
-        metrics.count("put")
+        metrics.count(.put)
         return info
     }
 }

@@ -46,7 +46,7 @@ extension StorageService {
         let signature = signer.sign(
             method: method, bucket: bucket, generation: URLSigner.generation(record.bucket.createdAt), key: key,
             expires: expires, contentType: contentType)
-        metrics.count("sign_url")
+        metrics.count(.signURL)
         return SignedURL(
             method: method, bucket: bucket, key: key, expiresAt: Date(timeIntervalSince1970: Double(expires)),
             contentType: contentType, signature: signature)

@@ -34,28 +34,20 @@ enum POSIX {
     }
 
     /// Writes all of `bytes` at the file's current offset.
-    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(PipeError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failure("write", path)
-            }
-            offset += written
-        }
-    }
-
-    /// Writes all of `bytes` at the file's current offset.
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(PipeError) {
-        let result: Result<Void, PipeError> = bytes.withUnsafeBytes { buffer in
-            do throws(PipeError) {
-                return .success(try writeAll(descriptor, buffer, path: path))
-            } catch {
-                return .failure(error)
+        let failed: Int32 = bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
             }
+            return 0
         }
-        try result.get()
+        if failed != 0 { throw failure("write", path, failed) }
     }
 
     /// Reads up to `count` bytes at `offset`; fewer only at the end of the file.

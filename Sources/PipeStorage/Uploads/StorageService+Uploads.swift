@@ -25,15 +25,13 @@ extension StorageService {
         try authorize(principal, .write, on: .object(bucket, key), in: record)
         _ = try ObjectOptionRules.contentType(
             for: key, options: options, bucket: record.bucket, maxMetadataBytes: configuration.maxMetadataBytes)
-        try await precheck(
-            CommitConditions(upsert: options.upsert, ifMatch: options.ifMatch, ifNoneMatchAny: options.ifNoneMatch != nil),
-            bucket: bucket, key: key)
+        try await precheck(CommitConditions(options), bucket: bucket, key: key)
         let date = now
         let upload = UploadRecord(
             id: UploadID.random(), bucket: bucket, key: key, options: options, owner: principal?.id, createdAt: date,
             expiresAt: date.addingTimeInterval(Self.seconds(configuration.uploadSessionLifetime)))
         try await metadata.insertUpload(upload)
-        metrics.count("start_upload")
+        metrics.count(.startUpload)
         return Self.session(upload, parts: [])
     }
 
@@ -92,14 +90,8 @@ extension StorageService {
         let written = try await writeBlob(
             from: &source, encrypted: bucket.encryptedAtRest, limit: bucket.fileSizeLimit,
             limitMessage: "the object is larger than bucket \(bucket.name)'s limit of \(bucket.fileSizeLimit ?? 0) bytes")
-        let date = now
-        let info = ObjectInfo(
-            bucket: bucket.name, key: upload.key, size: written.size, contentType: contentType, etag: written.sha256,
-            cacheControl: upload.options.cacheControl ?? bucket.defaultCacheControl ?? (bucket.isPublic ? nil : "private"),
-            metadata: upload.options.metadata, createdAt: date, updatedAt: date)
-        let options = upload.options
-        let conditions = CommitConditions(
-            upsert: options.upsert, ifMatch: options.ifMatch, ifNoneMatchAny: options.ifNoneMatch != nil)
+        let info = newObject(written, in: bucket, at: upload.key, contentType: contentType, options: upload.options)
+        let conditions = CommitConditions(upload.options)
         let stored: ObjectInfo
         let freed: [BlobID]
         do throws(PipeError) {
@@ -111,7 +103,7 @@ extension StorageService {
         }
         cache.invalidate(bucket.name, upload.key)
         await blobs.deleteBlobs(freed)
-        metrics.count("complete_upload")
+        metrics.count(.completeUpload)
         return stored
     }
 
@@ -119,7 +111,7 @@ extension StorageService {
     public func abortUpload(_ id: UploadID, as principal: Principal?) async throws(PipeError) {
         _ = try await ownUpload(id, principal)
         await blobs.deleteBlobs(try await metadata.deleteUpload(id))
-        metrics.count("abort_upload")
+        metrics.count(.abortUpload)
     }
 
     func uploadPart(from source: inout some ChunkSource, number: Int, to id: UploadID, as principal: Principal?)
@@ -141,14 +133,14 @@ extension StorageService {
             await blobs.deleteBlobs([written.location.blob])
             throw error
         }
-        metrics.count("upload_part")
+        metrics.count(.uploadPart)
         return UploadedPart(number: number, size: written.size, sha256: written.sha256)
     }
 
     /// The session, if it exists, has not expired, and belongs to `principal` (administrators may touch any);
     /// `upload_not_found` otherwise, so ids cannot be probed.
     func ownUpload(_ id: UploadID, _ principal: Principal?) async throws(PipeError) -> UploadRecord {
-        let missing = PipeError(.uploadNotFound, "no upload session \(id) (completed, aborted or expired?)")
+        let missing = PipeError.noUpload(id)
         guard let upload = try await metadata.upload(id), upload.expiresAt > now else { throw missing }
         guard upload.owner == principal?.id || principal?.hasRole(AccessPolicy.adminRole) == true else {
             throw missing
