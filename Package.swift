@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
     ],
     targets: [
         .target(name: "PipeCore"),
@@ -71,8 +72,12 @@ let package = Package(
             name: "PipeAuth",
             dependencies: [
                 "PipeCore",
+                "PipeHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -105,7 +110,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PipeAuthTests", dependencies: ["PipeAuth", "PipeCore"]),
+        .testTarget(
+            name: "PipeAuthTests",
+            dependencies: [
+                "PipeAuth", "PipeCore", "PipeHTTP", "PipeTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            exclude: ["Scripts"]
+        ),
         .testTarget(
             name: "PipeStorageTests",
             dependencies: [

@@ -132,6 +132,20 @@ extension PipeError.Code {
     /// `details["record"]` shows (the start of) the record.
     public static let pipelineStageFailed = Self("pipeline_stage_failed", status: 422)
 
+    // Auth
+    /// A token (access token, id token from a provider) is malformed, unsigned, signed by an unknown key or
+    /// with the wrong algorithm, or carries a wrong claim; `details["reason"]` says which, for logs.
+    public static let tokenInvalid = Self("token_invalid", status: 401)
+    /// The access token has expired: refresh it.
+    public static let tokenExpired = Self("token_expired", status: 401)
+    /// The refresh token is unknown, expired, revoked, or was already used (which revokes its whole session).
+    public static let sessionInvalid = Self("session_invalid", status: 401)
+    /// The password (or email) is wrong. Deliberately the same for a missing account.
+    public static let invalidCredentials = Self("invalid_credentials", status: 401)
+    /// An OAuth login was refused: unknown or reused `state`, wrong redirect URI, a provider error, or an
+    /// identity the provider did not vouch for; `details["reason"]` says which.
+    public static let oauthFailed = Self("oauth_failed", status: 400)
+
     static let all: [PipeError.Code] = [
         .invalidArgument, .invalidIdentifier, .limitExceeded, .notFound, .conflict, .preconditionFailed,
         .unauthenticated, .forbidden, .rateLimited, .timeout, .cancelled, .unavailable, .internalError,
@@ -141,7 +155,7 @@ extension PipeError.Code {
         .expressionInvalidValue, .expressionNotANumber, .expressionUndefinedVariable,
         .bucketNotFound, .bucketExists, .objectNotFound, .objectExists, .notModified, .rangeNotSatisfiable,
         .quotaExceeded, .uploadNotFound, .signatureInvalid, .dataCorrupted, .jobNotFound, .invalidPipeline,
-        .pipelineStageFailed,
+        .pipelineStageFailed, .tokenInvalid, .tokenExpired, .sessionInvalid, .invalidCredentials, .oauthFailed,
     ]
 
     static let known: [String: Int] = Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue, $0.httpStatus) })

@@ -1,6 +1,7 @@
 /// The access rules of one resource (such as a bucket): its owner, its grants, and whether anyone may read it.
 ///
-/// Evaluation is deny-by-default and happens in one place, ``allows(_:_:on:)``, for storage and pipelines alike.
+/// Evaluation is deny-by-default and happens in one place, ``allows(_:_:on:)``, for storage, pipelines and accounts
+/// alike.
 /// A principal may act when any of these holds:
 /// - it has the role ``adminRole`` (deployment administrators);
 /// - it is the ``owner``;
@@ -9,7 +10,7 @@
 ///
 /// A principal's token scopes can only narrow this: when ``Principal/scopes`` is not empty it must also hold
 /// `<domain>:<action>` or `<domain>:admin` (domains: `storage` for buckets and objects, `pipelines` for pipelines
-/// and jobs).
+/// and jobs, `auth` for accounts).
 ///
 /// ```swift
 /// let policy = AccessPolicy(owner: alice.id, grants: [Grant(.role("editor"), .write, on: .bucket(docs))])
@@ -60,6 +61,7 @@ public struct AccessPolicy: Sendable, Hashable, Codable {
         switch resource {
         case .bucket, .object, .objects: domain = "storage"
         case .pipeline, .job: domain = "pipelines"
+        case .account: domain = "auth"
         }
         return principal.hasScope("\(domain):\(action.rawValue)") || principal.hasScope("\(domain):admin")
     }

@@ -24,6 +24,8 @@ public enum Resource: Sendable, Hashable {
     case pipeline(PipelineID)
     /// A job.
     case job(JobID)
+    /// An account (a user or a service account): its profile, sessions, API keys and second factor.
+    case account(UserID)
 
     /// Whether a grant on this resource applies to `other`.
     ///
@@ -75,11 +77,13 @@ extension Resource: Codable {
             self = .pipeline(try container.decode(PipelineID.self, forKey: .id))
         case "job":
             self = .job(try container.decode(JobID.self, forKey: .id))
+        case "account":
+            self = .account(try container.decode(UserID.self, forKey: .id))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
                 debugDescription: "unknown resource type \(type.debugDescription); "
-                    + "expected bucket, object, objects, pipeline or job"
+                    + "expected bucket, object, objects, pipeline, job or account"
             )
         }
     }
@@ -104,6 +108,9 @@ extension Resource: Codable {
             try container.encode(id, forKey: .id)
         case .job(let id):
             try container.encode("job", forKey: .type)
+            try container.encode(id, forKey: .id)
+        case .account(let id):
+            try container.encode("account", forKey: .type)
             try container.encode(id, forKey: .id)
         }
     }

@@ -61,6 +61,7 @@ extension StorageService {
         case .objects(let bucket, let prefix): "objects under \"\(prefix)\" in \(bucket)"
         case .pipeline(let id): "pipeline \(id)"
         case .job(let id): "job \(id)"
+        case .account(let id): "account \(id)"
         }
     }
 }

@@ -1,13 +1,13 @@
 import Dispatch
-import PipeCore
 
-/// Runs blocking system calls (file reads and writes, `fsync`) off Swift's cooperative thread pool.
+/// Runs blocking work (file reads and writes, `fsync`, memory-hard password hashes) off Swift's cooperative thread
+/// pool.
 ///
-/// The cooperative pool has one thread per core; a thread parked in `fsync` would stall every task on it. Work here
-/// runs on Dispatch's global queue instead, one call per chunk (a megabyte), so the cost of the hop is small next to
-/// the I/O it carries.
-enum BlockingIO {
-    static func run<Value: Sendable>(
+/// The cooperative pool has one thread per core; a thread parked in `fsync` or busy for 100 ms in scrypt would stall
+/// every task on it. Work here runs on Dispatch's global queue instead, in units large enough (a megabyte of I/O, one
+/// hash) that the cost of the hop is small next to the work it carries.
+package enum BlockingIO {
+    package static func run<Value: Sendable>(
         _ work: @escaping @Sendable () throws(PipeError) -> Value
     ) async throws(PipeError) -> Value {
         let result: Result<Value, PipeError> = await withCheckedContinuation { continuation in

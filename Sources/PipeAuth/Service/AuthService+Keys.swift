@@ -1,0 +1,47 @@
+import PipeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+extension AuthService {
+    /// Rotates the signing key when it is due (or `force`), deletes keys that no longer verify, and loads the
+    /// result. Run it periodically (the server does, hourly); signing also rotates when no key is active.
+    ///
+    /// With configured ``AuthConfiguration/signingKeys`` there is nothing to rotate and this only reloads them.
+    ///
+    /// - Parameter force: rotate even if the current key is young (after a suspected compromise, together with
+    ///   revoking the old key's sessions).
+    /// - Returns: the id of the key created, if one was.
+    @discardableResult
+    public func rotateKeysIfDue(force: Bool = false) async throws(PipeError) -> String? {
+        guard configuration.signingKeys.isEmpty else { return nil }
+        let result = try await KeyRotation.rotateIfDue(
+            store: store, settings: configuration.tokens, now: clock(), force: force)
+        try await tokens.install(keys: result.keys)
+        if let created = result.created {
+            await audit(.keyRotated, ["created": created.id, "algorithm": created.algorithm.rawValue])
+        }
+        for id in result.deleted { await audit(.keyRotated, ["deleted": id]) }
+        return result.created?.id
+    }
+
+    /// Loads the keys from the store again: another replica may have rotated.
+    public func reloadKeys() async throws(PipeError) {
+        guard configuration.signingKeys.isEmpty else { return }
+        try await tokens.install(keys: try await store.signingKeys())
+    }
+
+    /// The JWKS document other services verify Pipe's access tokens with.
+    public func jwks() throws(PipeError) -> JSONValue { try tokens.jwks(at: clock()) }
+
+    /// Signs an access token, rotating first when no key signs now.
+    func issueAccessToken(_ claims: AccessToken) async throws(PipeError) -> String {
+        if configuration.signingKeys.isEmpty && tokens.needsRotation(at: claims.issuedAt) {
+            try await rotateKeysIfDue()
+        }
+        return try tokens.issue(claims)
+    }
+}
