@@ -35,11 +35,16 @@ public final class BehaviourServer: Sendable {
 
     /// Starts a server on an ephemeral port and returns once it accepts connections.
     ///
-    /// - Parameter timeout: how long to wait for the server's `PORT <n>` line.
+    /// - Parameters:
+    ///   - timeout: how long to wait for the server's `PORT <n>` line.
     /// - Throws: ``TestServerError`` when the script is missing, Python cannot run it, or no port is
     ///   announced in time (the server's own stderr is in the test log).
-    public static func start(timeout: Duration = .seconds(10)) throws -> BehaviourServer {
-        let script = try ServerScripts.path("behaviour_server.py")
+    ///   - script: which server script in `Tests/PipeHTTPTests/Servers` to run; the default is the behaviour
+    ///     server, `fake_oidc_provider.py` is the fake OAuth/OpenID Connect provider the auth tests sign in with.
+    public static func start(script name: String = "behaviour_server.py", timeout: Duration = .seconds(10)) throws
+        -> BehaviourServer
+    {
+        let script = try ServerScripts.path(name)
         let python = ProcessInfo.processInfo.environment["PIPE_TEST_PYTHON"] ?? "python3"
         let child = try ChildProcess(
             executable: ServerScripts.env, arguments: [python, script], keepsStdinOpen: true, capturesStderr: false)

@@ -60,6 +60,18 @@ final class ChildProcess: Sendable {
         return try child.readToEnd(timeout: timeout)
     }
 
+    /// Runs `executable` with `input` on its stdin to completion; kills it after `timeout`.
+    static func run(
+        _ executable: URL, _ arguments: [String], input: String, environment: [String: String] = [:], timeout: Duration
+    ) throws -> Output {
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment,
+            keepsStdinOpen: true, capturesStderr: true)
+        try child.input?.write(contentsOf: Array(input.utf8))
+        try child.input?.close()
+        return try child.readToEnd(timeout: timeout)
+    }
+
     /// The child's process id.
     var processIdentifier: Int32 { process.processIdentifier }
 
