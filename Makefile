@@ -3,7 +3,7 @@ SWIFT ?= swift
 # System libraries the package links or will link (libcurl for PipeHTTP, OpenSSL, SQLite).
 SYSTEM_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev
 # Servers the tests start on 127.0.0.1 (nginx: TLS, HTTP/2 and mutual TLS for PipeHTTP; openssl makes the certificates).
-TEST_PACKAGES := nginx openssl python3
+TEST_PACKAGES := nginx openssl python3 python3-venv
 # Peers the benchmarks run side by side with Pipe (python3-venv: the virtualenv bytewax is installed into).
 BENCH_PACKAGES := jq gojq hyperfine curl nginx openssl python3-venv
 PIPE_CONFORMANCE_DIR ?= $(abspath ../shared/conformance)
@@ -30,11 +30,12 @@ run: build
 		--input Examples/data/orders.jsonl
 
 # Tests run one at a time: the large-transfer tests measure the process's resident memory, which
-# memory-hungry tests running beside them (fuzzing, 100k-key objects) would blur.
+# memory-hungry tests running beside them (fuzzing, 100k-key objects) would blur. Their Python helpers
+# (test servers, the fake OAuth provider, the PyJWT cross-check) run in a virtualenv with PyPI packages.
 test: deps
 	@scripts/install-system-packages.sh $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+	PIPE_TEST_PYTHON="$$(scripts/python-test-env.sh)" $(SWIFT) test --skip-build --no-parallel
 
 docs:
 	scripts/build-docs.sh

@@ -22,9 +22,11 @@ enum KeyRotation {
         let signer = keys.filter { $0.createdAt <= now && now < $0.signsUntil }.max { $0.createdAt < $1.createdAt }
         let due = force || signer.map { now.timeIntervalSince($0.createdAt) >= TimeInterval(settings.rotationInterval) } ?? true
         guard due else { return (keys, nil, deleted) }
-        let signsUntil = now.addingTimeInterval(TimeInterval(settings.rotationInterval))
+        // Whole seconds: the times survive the store's round trip exactly, so the new key signs at `now` itself.
+        let start = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let signsUntil = start.addingTimeInterval(TimeInterval(settings.rotationInterval))
         let key = try SigningKey.generate(
-            settings.algorithm, createdAt: now, signsUntil: signsUntil,
+            settings.algorithm, createdAt: start, signsUntil: signsUntil,
             verifiesUntil: signsUntil.addingTimeInterval(
                 TimeInterval(AccessTokens.maximumLifetimeSetting(settings) + settings.leeway)))
         try await store.insertSigningKey(key)
