@@ -51,6 +51,7 @@ bench: bench-deps
 	Benchmarks/scripts/compare-http.sh
 	Benchmarks/scripts/compare-pipeline.sh
 	Benchmarks/scripts/compare-storage.sh
+	Benchmarks/scripts/compare-auth.sh
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -27,6 +27,8 @@ let package = Package(
         .executable(name: "pipeline-bench", targets: ["PipelineBench"]),
         // PipeStorage against `cp`, and small-object throughput, for scripts/compare-storage.sh.
         .executable(name: "storage-bench", targets: ["StorageBench"]),
+        // Access-token verification against raw P-256 and plain jwt-kit, for scripts/compare-auth.sh.
+        .executable(name: "auth-bench", targets: ["AuthBench"]),
     ],
     dependencies: [
         .package(name: "Pipe", path: ".."),
@@ -36,6 +38,8 @@ let package = Package(
         // The peer PipeHTTP is measured against (scripts/compare-http.sh); only this package builds it.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Inputs shared by every benchmark: paths, the JSON Lines record file, the JMESPath benchmark cases.
@@ -89,6 +93,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
+        .executableTarget(
+            name: "AuthBenchmarks",
+            dependencies: [
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeAuth", package: "Pipe"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/AuthBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
         // `expression-bench`: plain ns/op per benchmarks.json case, for scripts/compare-jmespath.sh. It does not
         // link package-benchmark, so it builds quickly and runs without the malloc interposer.
         .executableTarget(
@@ -117,6 +132,15 @@ let package = Package(
             dependencies: [
                 .product(name: "PipeCore", package: "Pipe"),
                 .product(name: "PipeStorage", package: "Pipe"),
+            ]
+        ),
+        .executableTarget(
+            name: "AuthBench",
+            dependencies: [
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeAuth", package: "Pipe"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

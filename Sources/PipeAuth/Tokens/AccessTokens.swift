@@ -123,14 +123,20 @@ public final class AccessTokens: Sendable {
     func check(_ token: String, at now: Date) throws(TokenRejection) -> AccessToken {
         guard token.utf8.count <= TokenSettings.maximumTokenBytes else { throw .malformed("too_large") }
         let bytes = Array(token.utf8)
-        let digest = SHA256.hash(data: bytes)
+        let caching = settings.verifiedTokenCacheSize > 0
+        let digest = caching ? SHA256.hash(data: bytes) : nil
         let leeway = TimeInterval(settings.leeway)
-        let (ring, cached) = state.withLock { state -> (KeyRing, VerifiedTokenCache.Entry?) in
-            (state.ring, state.cache.lookUp(digest))
+        // One lock per verification: the key ring, the cache entry and the revocation list are read together
+        // (a revocation landing between this read and the end of this call is, harmlessly, seen by the next one).
+        let (ring, cached, revoked) = state.withLock { state in
+            (state.ring, digest.flatMap { state.cache.lookUp($0) }, state.revokedSessions)
+        }
+        func checkNotRevoked(_ session: SessionID?) throws(TokenRejection) {
+            if let session, let until = revoked[session], now < until { throw .revoked }
         }
         if let cached, ring.keys[cached.keyID] != nil {
             guard now <= cached.acceptedUntil else { throw .expired }
-            try checkNotRevoked(cached.token.sessionID, now: now)
+            try checkNotRevoked(cached.token.sessionID)
             return cached.token
         }
 
@@ -143,10 +149,10 @@ public final class AccessTokens: Sendable {
 
         let claims = try jws.claims()
         let verified = try accessToken(from: claims, now: now, leeway: leeway)
-        try checkNotRevoked(verified.sessionID, now: now)
+        try checkNotRevoked(verified.sessionID)
         let entry = VerifiedTokenCache.Entry(
             token: verified, keyID: kid, acceptedUntil: verified.expiresAt.addingTimeInterval(leeway))
-        state.withLock { $0.cache.insert(entry, for: digest, now: now) }
+        if let digest { state.withLock { $0.cache.insert(entry, for: digest, now: now) } }
         return verified
     }
 
@@ -227,12 +233,6 @@ public final class AccessTokens: Sendable {
     }
 
     // MARK: Revocation
-
-    private func checkNotRevoked(_ session: SessionID?, now: Date) throws(TokenRejection) {
-        guard let session else { return }
-        let revoked = state.withLock { $0.revokedSessions[session].map { now < $0 } ?? false }
-        if revoked { throw .revoked }
-    }
 
     /// Refuses every access token of `session` from now on (until they would have expired anyway), and drops them
     /// from the verified-token cache.
