@@ -5,7 +5,7 @@ import Foundation
 extension AuthService {
     /// The role every new user gets.
     public static let memberRole = "member"
-    /// The role that may do everything (``AccessPolicy/adminRole``).
+    /// The role that may do everything (`AccessPolicy.adminRole`).
     public static let adminRole = AccessPolicy.adminRole
     /// The shortest password accepted for new passwords (NIST SP 800-63B).
     public static let minimumPasswordLength = 8

@@ -28,7 +28,7 @@ extension AuthService {
     /// once.
     ///
     /// - Parameters:
-    ///   - provider: a configured provider's name.
+    ///   - name: a configured provider's name.
     ///   - redirectURI: where the provider sends the user back; must be in ``AuthConfiguration/redirectURIs``
     ///     exactly (no prefix, no trailing-slash or port leniency).
     ///   - principal: a signed-in user who links this provider to their account; `nil` to sign in.

@@ -44,7 +44,7 @@ public final class AccessTokens: Sendable {
     ///
     /// - Parameters:
     ///   - settings: issuer, audience, lifetimes, leeway.
-    ///   - keys: the signing keys (usually from the auth store, see ``KeyRotation``).
+    ///   - keys: the signing keys (usually the auth store's, rotated by ``AuthService/rotateKeysIfDue(force:)``).
     /// - Throws: `invalid_argument` for settings out of bounds or unreadable key material.
     public init(settings: TokenSettings, keys: [SigningKey]) async throws(PipeError) {
         self.settings = try settings.validated()

@@ -53,7 +53,7 @@ struct LoadedKey: Sendable, JWTSigningFunction {
 struct KeyRing: Sendable {
     let keys: [String: LoadedKey]
 
-    static let empty = KeyRing(keys: [:])
+    
 
     static func load(_ records: [SigningKey]) async throws(PipeError) -> KeyRing {
         var keys: [String: LoadedKey] = [:]

@@ -13,7 +13,7 @@ import _CryptoExtras
 ///
 /// A key signs from `createdAt` until `signsUntil` (when the next rotation makes a newer key the signer), and
 /// verifies until `verifiesUntil` (the last token it signed has expired by then). Keys live in the auth store;
-/// the private material never leaves it except to build the in-memory ``KeyRing``.
+/// the private material never leaves it except to be loaded into ``AccessTokens``.
 public struct SigningKey: Sendable, Hashable {
     /// The key id (`kid`): 22 base64url characters (128 random bits), or the name given to a configured key.
     public let id: String
