@@ -156,3 +156,32 @@ struct SessionTests {
         #expect(audit.filter { $0.kind == .keyRotated }.count >= 3)
     }
 }
+
+@Suite("Auth maintenance")
+struct MaintenanceTests {
+    @Test("the sweep deletes expired login state, long-ended sessions and old audit events, and keeps the rest")
+    func sweep() async throws {
+        let fixture = try await AuthFixture { $0.auditRetention = 7 * 86_400 }
+        defer { fixture.remove() }
+        let ada = try await fixture.auth.createUser(email: "ada@example.com", password: "correct horse")
+        let ended = try await fixture.signIn("ada@example.com", "correct horse")
+        try await fixture.auth.signOut(refreshToken: ended.refreshToken)
+        fixture.clock.advance(8 * 86_400)
+        let live = try await fixture.signIn("ada@example.com", "correct horse")
+        try await fixture.auth.sweep()
+        // Audit events older than 7 days are gone; the new login's are kept.
+        let audit = try await fixture.auth.auditEvents(for: ada.id, as: ada.principal)
+        #expect(!audit.isEmpty && audit.allSatisfy { $0.at >= fixture.clock.now.addingTimeInterval(-7 * 86_400) })
+        #expect(try await fixture.auth.sessions(of: ada.id, includingRevoked: true, as: ada.principal).count == 2)
+        fixture.clock.advance(23 * 86_400)
+        try await fixture.auth.sweep()
+        let sessions = try await fixture.auth.sessions(of: ada.id, includingRevoked: true, as: ada.principal)
+        #expect(sessions.map(\.id) == [live.sessionID])
+
+        // A maintenance loop stops when its task is cancelled.
+        let loop = Task { await fixture.auth.runMaintenance(every: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(50))
+        loop.cancel()
+        await loop.value
+    }
+}

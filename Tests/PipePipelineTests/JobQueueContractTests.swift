@@ -132,10 +132,28 @@ struct JobQueueContractTests {
         #expect(
             await code { _ = try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: "") }
                 == .invalidArgument)
-        let long = String(repeating: "k", count: 257)
+        let long = String(repeating: "k", count: 513)
         #expect(
             await code { _ = try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: long) }
                 == .invalidArgument)
+    }
+
+    @Test("the owner a job is enqueued with stays on its record through its life and a replay", arguments: kinds)
+    func owner(kind: String) async throws {
+        let fixture = try QueueFixture(kind)
+        let queue = fixture.queue
+        let ada = try UserID("ada")
+        let owned = try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: nil, owner: ada)
+        let anonymous = try await queue.enqueue(pipeline: pipeline, payload: nil)
+        #expect(owned.owner == ada && anonymous.owner == nil)
+        #expect(try await queue.job(owned.id).owner == ada)
+        let lease = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        #expect(lease.job.owner == ada)
+        let failed = try await queue.fail(lease, error: "boom", retryAfter: nil)
+        #expect(failed.owner == ada)
+        if failed.state == .deadLettered {
+            #expect(try await queue.replay(owned.id).owner == ada)
+        }
     }
 
     @Test("stats count jobs by state and date the oldest ready one", arguments: kinds)

@@ -1,6 +1,6 @@
 /// What a principal wants to do to a ``Resource``.
 ///
-/// Encoded as the case name: `"read"`, `"write"`, `"delete"`, `"admin"`.
+/// Encoded as the case name: `"read"`, `"write"`, `"delete"`, `"run"`, `"admin"`.
 public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
     /// Read contents or metadata, or list.
     case read
@@ -8,6 +8,8 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
     case write
     /// Remove.
     case delete
+    /// Run a pipeline: submit jobs of it (token scope `pipelines:run`).
+    case run
     /// Change settings and permissions; includes every other action.
     case admin
 

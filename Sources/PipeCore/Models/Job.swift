@@ -22,6 +22,9 @@ public struct Job: Sendable, Hashable, Codable {
     public var updatedAt: Date
     /// Why the last run failed, if it did.
     public var error: String?
+    /// The account that submitted the job: with admins, the only one who may see, follow or cancel it through
+    /// the principal-checked calls. `nil` for jobs submitted by trusted in-process code.
+    public var owner: UserID?
 
     /// Makes a job record; by default a new, queued one with a fresh id.
     public init(
@@ -31,7 +34,8 @@ public struct Job: Sendable, Hashable, Codable {
         attempts: Int = 0,
         createdAt: Date,
         updatedAt: Date? = nil,
-        error: String? = nil
+        error: String? = nil,
+        owner: UserID? = nil
     ) {
         self.id = id
         self.pipeline = pipeline
@@ -40,6 +44,7 @@ public struct Job: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
         self.error = error
+        self.owner = owner
     }
 
     /// Moves the job to `next` at `date`, counting an attempt when it starts running.

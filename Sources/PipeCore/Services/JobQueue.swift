@@ -31,11 +31,18 @@ public protocol JobQueue: Sendable {
     ///
     /// With an `idempotencyKey`, a second enqueue with the same key (from any process sharing the queue) adds
     /// nothing and returns the job the first one made, in whatever state it is now: a client that retries a
-    /// submission after a timeout cannot start the work twice. Keys are at most 256 bytes.
+    /// submission after a timeout cannot start the work twice. Keys are at most 512 bytes (callers that scope keys
+    /// per account prefix them).
     ///
+    /// - Parameters:
+    ///   - pipeline: the pipeline the job runs.
+    ///   - payload: what the worker needs (the definition, input records).
+    ///   - idempotencyKey: the key, if any.
+    ///   - owner: the account that submitted the job (``Job/owner``).
     /// - Throws: ``PipeError/Code/invalidArgument`` for an empty or over-long key; ``PipeError/Code/limitExceeded``
     ///   when the queue is full.
-    func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?) async throws(PipeError) -> Job
+    func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?, owner: UserID?)
+        async throws(PipeError) -> Job
 
     /// Returns a job's current record.
     ///
@@ -94,9 +101,16 @@ public protocol JobQueue: Sendable {
 }
 
 extension JobQueue {
-    /// Adds a job without an idempotency key.
+    /// Adds a job without an idempotency key or owner.
     public func enqueue(pipeline: PipelineID, payload: JSONValue) async throws(PipeError) -> Job {
-        try await enqueue(pipeline: pipeline, payload: payload, idempotencyKey: nil)
+        try await enqueue(pipeline: pipeline, payload: payload, idempotencyKey: nil, owner: nil)
+    }
+
+    /// Adds a job without an owner (trusted in-process code).
+    public func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?) async throws(PipeError)
+        -> Job
+    {
+        try await enqueue(pipeline: pipeline, payload: payload, idempotencyKey: idempotencyKey, owner: nil)
     }
 }
 
@@ -124,13 +138,13 @@ public struct JobQueueStats: Sendable, Hashable, Codable {
 }
 
 extension Job {
-    /// Checks an idempotency key for ``JobQueue/enqueue(pipeline:payload:idempotencyKey:)``: non-empty, at most
-    /// 256 bytes.
+    /// Checks an idempotency key for ``JobQueue/enqueue(pipeline:payload:idempotencyKey:owner:)``: non-empty, at
+    /// most `limit` bytes (512 at the queue; 256 for keys clients send, which callers prefix with the account).
     /// - Throws: ``PipeError/Code/invalidArgument``.
-    public static func validate(idempotencyKey key: String?) throws(PipeError) {
+    public static func validate(idempotencyKey key: String?, limit: Int = 512) throws(PipeError) {
         guard let key else { return }
-        guard !key.isEmpty, key.utf8.count <= 256 else {
-            throw PipeError(.invalidArgument, "an idempotency key must be 1 to 256 bytes")
+        guard !key.isEmpty, key.utf8.count <= limit else {
+            throw PipeError(.invalidArgument, "an idempotency key must be 1 to \(limit) bytes")
         }
     }
 }

@@ -36,7 +36,9 @@ public actor InMemoryJobQueue: JobQueue {
         self.now = now
     }
 
-    public func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?) throws(PipeError) -> Job {
+    public func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?, owner: UserID?)
+        throws(PipeError) -> Job
+    {
         try Job.validate(idempotencyKey: idempotencyKey)
         if let idempotencyKey, let existing = keys[idempotencyKey], let entry = entries[existing] {
             return entry.job
@@ -46,7 +48,7 @@ public actor InMemoryJobQueue: JobQueue {
             throw PipeError(.limitExceeded, "the queue holds \(maxJobs) unfinished jobs already")
         }
         let date = now()
-        let job = Job(pipeline: pipeline, createdAt: date)
+        let job = Job(pipeline: pipeline, createdAt: date, owner: owner)
         entries[job.id] = Entry(job: job, payload: payload, lease: nil, readyAt: date)
         pending.append(job.id)
         if let idempotencyKey { keys[idempotencyKey] = job.id }
@@ -136,7 +138,7 @@ public actor InMemoryJobQueue: JobQueue {
         guard entry.job.state == .deadLettered else {
             throw PipeError(.conflict, "job \(id) is \(entry.job.state.rawValue), not dead-lettered")
         }
-        return try enqueue(pipeline: entry.job.pipeline, payload: entry.payload, idempotencyKey: nil)
+        return try enqueue(pipeline: entry.job.pipeline, payload: entry.payload, idempotencyKey: nil, owner: entry.job.owner)
     }
 
     public func stats() -> JobQueueStats {

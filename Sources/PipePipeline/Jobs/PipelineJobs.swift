@@ -80,9 +80,11 @@ public actor PipelineJobs {
 
     /// Checks `definition` and queues it on `queue` without a runner in this process (a worker elsewhere
     /// runs it); see ``submit(_:input:idempotencyKey:)``.
+    ///
+    /// `owner` records who submitted it (``submit(_:input:idempotencyKey:as:)`` passes the caller).
     public static func submit(
         _ definition: PipelineDefinition, input: [JSONValue]? = nil, idempotencyKey: String? = nil,
-        to queue: any JobQueue, transforms: PipelineTransforms = PipelineTransforms()
+        owner: UserID? = nil, to queue: any JobQueue, transforms: PipelineTransforms = PipelineTransforms()
     ) async throws(PipeError) -> Job {
         _ = try definition.compile(transforms: transforms)  // refuse bad definitions before they reach the queue
         if definition.sink == .caller {
@@ -95,7 +97,8 @@ public actor PipelineJobs {
         var payload: JSONObject = ["definition": definition.json]
         if let input { payload["input"] = .array(input) }
         return try await queue.enqueue(
-            pipeline: PipelineID(definition.name.rawValue), payload: .object(payload), idempotencyKey: idempotencyKey)
+            pipeline: PipelineID(definition.name.rawValue), payload: .object(payload), idempotencyKey: idempotencyKey,
+            owner: owner)
     }
 
     /// The job's events: its current state first, then changes and progress until it finishes.

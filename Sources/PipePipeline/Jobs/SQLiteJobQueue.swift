@@ -69,13 +69,16 @@ public final class SQLiteJobQueue: JobQueue {
                     CREATE INDEX pipe_jobs_dead ON pipe_jobs (seq) WHERE state = 'deadLettered';
                     """)
         }
+        migrator.registerMigration("pipe_jobs_v2_owner") { db in
+            try db.execute(sql: "ALTER TABLE pipe_jobs ADD COLUMN owner TEXT")
+        }
         return migrator
     }
 
     // MARK: JobQueue
 
-    public func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?) async throws(PipeError)
-        -> Job
+    public func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?, owner: UserID?)
+        async throws(PipeError) -> Job
     {
         try Job.validate(idempotencyKey: idempotencyKey)
         let date = now()
@@ -94,16 +97,17 @@ public final class SQLiteJobQueue: JobQueue {
             guard count < maxJobs else {
                 throw PipeError(.limitExceeded, "the queue holds \(maxJobs) unfinished jobs already")
             }
-            let job = Job(pipeline: pipeline, createdAt: date)
+            let job = Job(pipeline: pipeline, createdAt: date, owner: owner)
             try db.execute(
                 sql: """
                     INSERT INTO pipe_jobs (id, pipeline, state, attempts, created_at, updated_at, ready_at, payload,
-                                           idempotency_key)
-                    VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)
+                                           idempotency_key, owner)
+                    VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     job.id.rawValue, pipeline.rawValue, job.state.rawValue, date.timeIntervalSince1970,
                     date.timeIntervalSince1970, date.timeIntervalSince1970, Data(bytes), idempotencyKey,
+                    owner?.rawValue,
                 ])
             return job
         }
@@ -230,15 +234,15 @@ public final class SQLiteJobQueue: JobQueue {
             guard old.state == .deadLettered else {
                 throw PipeError(.conflict, "job \(id) is \(old.state.rawValue), not dead-lettered")
             }
-            let job = Job(pipeline: old.pipeline, createdAt: date)
+            let job = Job(pipeline: old.pipeline, createdAt: date, owner: old.owner)
             try db.execute(
                 sql: """
-                    INSERT INTO pipe_jobs (id, pipeline, state, attempts, created_at, updated_at, ready_at, payload)
-                    VALUES (?, ?, ?, 0, ?, ?, ?, ?)
+                    INSERT INTO pipe_jobs (id, pipeline, state, attempts, created_at, updated_at, ready_at, payload, owner)
+                    VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     job.id.rawValue, job.pipeline.rawValue, job.state.rawValue, date.timeIntervalSince1970,
-                    date.timeIntervalSince1970, date.timeIntervalSince1970, row["payload"] as Data,
+                    date.timeIntervalSince1970, date.timeIntervalSince1970, row["payload"] as Data, old.owner?.rawValue,
                 ])
             return job
         }
@@ -353,7 +357,8 @@ public final class SQLiteJobQueue: JobQueue {
         return Job(
             id: try JobID(row["id"] as String), pipeline: try PipelineID(row["pipeline"] as String), state: state,
             attempts: row["attempts"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]), error: row["error"])
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]), error: row["error"],
+            owner: try (row["owner"] as String?).map { try UserID($0) })
     }
 
     static func payload(from row: Row) throws -> JSONValue {
