@@ -140,6 +140,34 @@ struct PasswordLoginTests {
         #expect(await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: challenge.token, code: right) }?.code == .invalidCredentials)
     }
 
+    @Test("wrong codes count per account across challenges, so fresh password logins give no fresh guesses")
+    func secondFactorLockout() async throws {
+        let fixture = try await AuthFixture { $0.lockout = LockoutPolicy(threshold: 5, baseDelay: 30, maximumDelay: 900) }
+        defer { fixture.remove() }
+        let ada = try await fixture.auth.createUser(email: "ada@example.com", password: "correct horse")
+        let enrolment = try await fixture.auth.beginTOTPEnrolment(for: ada.id, as: ada.principal)
+        let authenticator = try TOTP(base32Secret: enrolment.secret)
+        _ = try await fixture.auth.confirmTOTPEnrolment(code: authenticator.code(at: fixture.clock.now), for: ada.id, as: ada.principal)
+        fixture.clock.advance(60)
+        let right = authenticator.code(at: fixture.clock.now)
+        let wrongCode = right == "111111" ? "222222" : "111111"
+        func challenge() async throws -> String {
+            guard case .secondFactorRequired(let challenge) = try await fixture.auth.signIn(email: "ada@example.com", password: "correct horse")
+            else { throw PipeError(.internalError, "no second factor asked for") }
+            return challenge.token
+        }
+        for _ in 0..<5 {  // five wrong codes over five separate challenges
+            let token = try await challenge()
+            _ = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: token, code: wrongCode) }
+        }
+        let token = try await challenge()
+        let locked = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: token, code: right) }
+        #expect(locked?.code == .rateLimited && locked?.details["retryAfter"] == "30")
+        fixture.clock.advance(31)
+        let pair = try await fixture.auth.completeSecondFactor(challenge: try await challenge(), code: authenticator.code(at: fixture.clock.now))
+        #expect(pair.methods == ["pwd", "otp", "mfa"])
+    }
+
     @Test("roles: sign-up gives member only; admins give others; role changes are audited")
     func roles() async throws {
         let fixture = try await AuthFixture()

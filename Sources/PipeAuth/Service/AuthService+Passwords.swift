@@ -27,23 +27,13 @@ extension AuthService {
         let now = clock()
         let lockKey = Self.hash("password-login:" + email)
         let failures = try await store.loginFailures(key: lockKey)
-        if let lockedUntil = failures?.lockedUntil, lockedUntil > now {
-            let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
-            await audit(.loginFailed, ["method": "password", "reason": "locked"])
-            throw PipeError(
-                .rateLimited, "too many failed logins; try again in \(seconds) s", details: ["retryAfter": "\(seconds)"])
-        }
+        try await refuseIfLocked(failures, at: now, method: "password", user: nil)
         let account = try await store.account(email: email)
         let stored = account?.passwordHash ?? decoyPasswordHash
         let hasher = configuration.passwordHasher
         let matches = (try? await BlockingIO.run { () throws(PipeError) in try hasher.verify(password, against: stored) }) ?? false
         guard matches, var account, account.passwordHash != nil, !account.disabled else {
-            let count = (failures?.failures ?? 0) + 1
-            let delay = configuration.lockout.delay(afterFailures: count)
-            try await store.saveLoginFailures(
-                LoginFailureRecord(
-                    key: lockKey, failures: count, lastFailureAt: now,
-                    lockedUntil: delay > 0 ? now.addingTimeInterval(TimeInterval(delay)) : nil))
+            try await recordFailure(failures, key: lockKey, at: now)
             await audit(.loginFailed, user: account?.id, ["method": "password", "reason": "credentials"])
             throw wrong
         }
@@ -94,6 +84,25 @@ extension AuthService {
             tokens.revoke(session: session, at: now)
         }
         await audit(.sessionRevoked, user: id, ["reason": "password_changed"])
+    }
+
+    /// Throws `rate_limited` (with `retryAfter`) while `failures` holds a lock.
+    func refuseIfLocked(_ failures: LoginFailureRecord?, at now: Date, method: String, user: UserID?) async throws(PipeError) {
+        guard let lockedUntil = failures?.lockedUntil, lockedUntil > now else { return }
+        let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
+        await audit(.loginFailed, user: user, ["method": method, "reason": "locked"])
+        throw PipeError(
+            .rateLimited, "too many failed attempts; try again in \(seconds) s", details: ["retryAfter": "\(seconds)"])
+    }
+
+    /// Counts one more consecutive failure under `key`, locking per ``AuthConfiguration/lockout``.
+    func recordFailure(_ failures: LoginFailureRecord?, key: String, at now: Date) async throws(PipeError) {
+        let count = (failures?.failures ?? 0) + 1
+        let delay = configuration.lockout.delay(afterFailures: count)
+        try await store.saveLoginFailures(
+            LoginFailureRecord(
+                key: key, failures: count, lastFailureAt: now,
+                lockedUntil: delay > 0 ? now.addingTimeInterval(TimeInterval(delay)) : nil))
     }
 
     /// How long a second-factor challenge lasts.

@@ -26,6 +26,11 @@ extension AuthService {
             pending.attempts < Self.challengeAttempts,
             let account = try await store.account(id: pending.userID), account.totpConfirmed, !account.disabled
         else { throw wrong }
+        // Wrong codes are also counted per account, across challenges: someone who has the password must not get
+        // five fresh guesses per password login.
+        let lockKey = Self.hash("second-factor:" + account.id.rawValue)
+        let failures = try await store.loginFailures(key: lockKey)
+        try await refuseIfLocked(failures, at: now, method: "second_factor", user: account.id)
 
         var method: String?
         let digits = code.filter { $0 != " " }
@@ -42,9 +47,11 @@ extension AuthService {
         guard let method else {
             let attempts = try await store.failPendingLogin(challengeHash: challengeHash)
             if attempts >= Self.challengeAttempts { _ = try await store.deletePendingLogin(challengeHash: challengeHash) }
+            try await recordFailure(failures, key: lockKey, at: now)
             await audit(.loginFailed, user: account.id, ["method": "second_factor", "reason": "code"])
             throw wrong
         }
+        if failures != nil { try await store.clearLoginFailures(key: lockKey) }
         // Only one request may turn the challenge into a session.
         guard try await store.deletePendingLogin(challengeHash: challengeHash) else { throw wrong }
         return try await startSession(for: account, methods: pending.methods + [method, "mfa"], client: pending.client)
