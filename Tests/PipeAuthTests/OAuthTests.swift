@@ -22,7 +22,7 @@ struct OAuthTests {
         (provider, http) = try Self.shared.get()
     }
 
-    func fixture(issuer: String? = nil) async throws -> AuthFixture {
+    func fixture(issuer: String? = nil, clock: TestClock = TestClock(Date())) async throws -> AuthFixture {
         let base = provider.baseURL
         return try await AuthFixture(
             configure: {
@@ -31,7 +31,7 @@ struct OAuthTests {
                     .github(clientID: "pipe-client", clientSecret: "pipe-secret", webURL: base, apiURL: base),
                 ]
                 $0.redirectURIs = [Self.redirect, "http://127.0.0.1:8080/cb"]
-            }, http: http, clock: TestClock(Date()))
+            }, http: http, clock: clock)
     }
 
     /// Plays the browser: opens the authorization URL (plus test knobs) and reads `code` and `state` from the
@@ -176,13 +176,27 @@ struct OAuthTests {
 
     @Test("a provider email matching an unverified account is refused; a signed-in user links explicitly")
     func linking() async throws {
-        let fixture = try await fixture()
+        // The provider stamps its tokens with the real time, so this test's clock starts in the past and catches up.
+        let fixture = try await fixture(clock: TestClock(Date().addingTimeInterval(-700)))
         defer { fixture.remove() }
         let ada = try await fixture.auth.createUser(email: "ada@example.com", password: "correct horse")
+        let stale = try await fixture.signIn("ada@example.com", "correct horse")
+        fixture.clock.advance(700)
         let error = await pipeError { _ = try await self.login(fixture) }
         #expect(error?.details["reason"] == "email_in_use")
 
-        let start = try await fixture.auth.beginOAuth(provider: "fake", redirectURI: Self.redirect, linkingTo: ada.principal)
+        // Linking needs a fresh, unscoped login of a user: a stale session or a scoped key is refused.
+        let staleToken = try await fixture.auth.refresh(stale.refreshToken)
+        let staleClaims = try fixture.auth.tokens.verify(staleToken.accessToken, at: fixture.clock.now)
+        #expect(await pipeError { _ = try await fixture.auth.beginOAuth(provider: "fake", redirectURI: Self.redirect, linkingTo: staleClaims) }?.code == .forbidden)
+        let fresh = try await fixture.signIn("ada@example.com", "correct horse")
+        let claims = try fixture.auth.tokens.verify(fresh.accessToken, at: fixture.clock.now)
+        let scoped = AccessToken(
+            subject: claims.subject, kind: .user, sessionID: claims.sessionID, roles: claims.roles, scopes: ["storage:read"],
+            methods: claims.methods, issuedAt: claims.issuedAt, expiresAt: claims.expiresAt, tokenID: claims.tokenID)
+        #expect(await pipeError { _ = try await fixture.auth.beginOAuth(provider: "fake", redirectURI: Self.redirect, linkingTo: scoped) }?.code == .forbidden)
+
+        let start = try await fixture.auth.beginOAuth(provider: "fake", redirectURI: Self.redirect, linkingTo: claims)
         let (code, state) = try await authorize(start)
         let pair = try await fixture.auth.completeOAuth(provider: "fake", redirectURI: Self.redirect, state: state, code: code)
         #expect(pair.userID == ada.id)

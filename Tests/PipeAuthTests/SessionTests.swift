@@ -13,7 +13,7 @@ struct SessionTests {
         _ = try await fixture.auth.createUser(email: "ada@example.com", password: "correct horse")
         let first = try await fixture.signIn("ada@example.com", "correct horse")
         #expect(first.methods == ["pwd"])
-        let principal = try fixture.auth.authenticate(bearer: first.accessToken)
+        let principal = try await fixture.auth.authenticate(bearer: first.accessToken)
         #expect(principal.id == first.userID && principal.roles == ["member"])
 
         fixture.clock.advance(60)
@@ -26,7 +26,7 @@ struct SessionTests {
         #expect(replay.refreshToken == second.refreshToken)
         let third = try await fixture.auth.refresh(second.refreshToken)
         #expect(third.sessionID == first.sessionID)
-        #expect(try fixture.auth.authenticate(bearer: third.accessToken).id == first.userID)
+        #expect(try await fixture.auth.authenticate(bearer: third.accessToken).id == first.userID)
     }
 
     @Test("two refreshes racing with the same token both succeed with the same new token; no revocation")
@@ -58,7 +58,7 @@ struct SessionTests {
         #expect(reuse?.code == .sessionInvalid)
         // The whole family is gone: the legitimate current token and its access token too.
         #expect(await pipeError { _ = try await fixture.auth.refresh(later.refreshToken) }?.code == .sessionInvalid)
-        #expect(throws: PipeError.self) { try fixture.auth.authenticate(bearer: later.accessToken) }
+        await #expect(throws: PipeError.self) { try await fixture.auth.authenticate(bearer: later.accessToken) }
         let sessions = try await fixture.auth.sessions(of: user.id, includingRevoked: true, as: user.principal)
         #expect(sessions.first?.revokedReason == "reuse_detected")
         let audit = try await fixture.auth.auditEvents(for: user.id, as: user.principal)
@@ -106,17 +106,17 @@ struct SessionTests {
         #expect(await pipeError { try await fixture.auth.revokeSession(one.sessionID, as: eve.principal) }?.code == .notFound)
 
         try await fixture.auth.revokeSession(one.sessionID, as: ada.principal)
-        #expect(throws: PipeError.self) { try fixture.auth.authenticate(bearer: one.accessToken) }
-        #expect(try fixture.auth.authenticate(bearer: two.accessToken).id == ada.id)
+        await #expect(throws: PipeError.self) { try await fixture.auth.authenticate(bearer: one.accessToken) }
+        #expect(try await fixture.auth.authenticate(bearer: two.accessToken).id == ada.id)
         try await fixture.auth.signOut(refreshToken: two.refreshToken)
         try await fixture.auth.signOut(refreshToken: two.refreshToken)  // twice is harmless
         #expect(await pipeError { _ = try await fixture.auth.refresh(two.refreshToken) }?.code == .sessionInvalid)
         #expect(try await fixture.auth.revokeAllSessions(of: ada.id, as: ada.principal) == 1)
-        #expect(throws: PipeError.self) { try fixture.auth.authenticate(bearer: three.accessToken) }
+        await #expect(throws: PipeError.self) { try await fixture.auth.authenticate(bearer: three.accessToken) }
 
         // Revocations survive a restart: the access tokens of revoked sessions stay refused.
         let reopened = try await fixture.reopened()
-        #expect(throws: PipeError.self) { try reopened.auth.authenticate(bearer: three.accessToken) }
+        await #expect(throws: PipeError.self) { try await reopened.auth.authenticate(bearer: three.accessToken) }
         let kinds = try await fixture.auth.auditEvents(for: ada.id, limit: 50, as: ada.principal).map(\.kind)
         #expect(kinds.filter { $0 == .login }.count == 3 && kinds.contains(.sessionRevoked))
     }
@@ -144,7 +144,7 @@ struct SessionTests {
         let created = try #require(try await fixture.auth.rotateKeysIfDue())
         #expect(fixture.auth.tokens.keyIDs == firstKeys.union([created]))
         let after = try await fixture.auth.refresh(before.refreshToken)
-        #expect(try fixture.auth.authenticate(bearer: after.accessToken).id == before.userID)
+        #expect(try await fixture.auth.authenticate(bearer: after.accessToken).id == before.userID)
         let kids = try #require(fixture.auth.jwks()["keys"]?.arrayValue).compactMap { $0["kid"]?.stringValue }
         #expect(Set(kids) == firstKeys.union([created]))
 

@@ -12,6 +12,10 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// An account was created.
         case accountCreated = "account_created"
+        /// An account was disabled (its sessions end).
+        case accountDisabled = "account_disabled"
+        /// A disabled account was enabled again.
+        case accountEnabled = "account_enabled"
         /// A login succeeded (password, provider, or second factor completed).
         case login
         /// A login failed (wrong password, wrong code, locked out, provider refused).
@@ -22,7 +26,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         case refreshReuse = "refresh_reuse"
         /// A session was revoked (sign-out, by the user or an admin, or a timeout).
         case sessionRevoked = "session_revoked"
-        /// A signing key was created or retired.
+        /// A signing key was created, retired or deleted.
         case keyRotated = "key_rotated"
         /// An API key was created.
         case apiKeyCreated = "api_key_created"

@@ -1,3 +1,4 @@
+import Foundation
 import PipeCore
 
 /// Everything an ``AuthService`` is configured with.
@@ -10,6 +11,9 @@ public struct AuthConfiguration: Sendable {
     public var passwordHasher: PasswordHasher
     /// Lockout after repeated failed logins.
     public var lockout: LockoutPolicy
+    /// How many password hashes may run at once (default: twice the cores); sign-ins beyond that get
+    /// `rate_limited` instead of queueing 32 MiB each.
+    public var maximumConcurrentPasswordHashes: Int
     /// Configured signing keys (for example an HS256 secret shared with another service). When empty, the service
     /// generates and rotates its own keys in the store.
     public var signingKeys: [SigningKey]
@@ -28,6 +32,7 @@ public struct AuthConfiguration: Sendable {
         sessions = SessionSettings()
         passwordHasher = PasswordHasher()
         lockout = LockoutPolicy()
+        maximumConcurrentPasswordHashes = 2 * ProcessInfo.processInfo.activeProcessorCount
         signingKeys = []
         providers = []
         redirectURIs = []
@@ -56,8 +61,10 @@ public struct SessionSettings: Sendable, Hashable {
 /// When repeated failed logins lock an email out, and for how long.
 ///
 /// Failures are counted per email whether or not an account has it, so lockout reveals nothing about which
-/// emails exist. After ``threshold`` consecutive failures each further failure locks the email for
-/// ``baseDelay`` doubled per extra failure, at most ``maximumDelay``; a success resets the count.
+/// emails exist. Each attempt counts as soon as it starts (parallel guesses cannot slip past), and a success resets
+/// the count. Once ``threshold`` attempts have failed in a row, the email is locked for ``baseDelay``, doubled for
+/// each further failure, at most ``maximumDelay``. The same policy counts wrong second-factor codes per account
+/// and wrong current passwords when changing a password.
 public struct LockoutPolicy: Sendable, Hashable {
     /// Failures allowed before the first lock (default 5).
     public var threshold: Int

@@ -89,9 +89,9 @@ extension AuthService {
     public func setRoles(_ roles: Set<String>, of id: UserID, as principal: Principal?) async throws(PipeError) -> User {
         try requireAdmin(principal)
         try checkRoles(roles, givenBy: principal)
-        guard var account = try await store.account(id: id) else { throw PipeError(.notFound, "no such account") }
-        account.roles = roles
-        try await store.updateAccount(account)
+        guard try await store.setRoles(roles, for: id), let account = try await store.account(id: id) else {
+            throw PipeError(.notFound, "no such account")
+        }
         await audit(.rolesChanged, user: id, ["roles": roles.sorted().joined(separator: " "), "by": principal?.id.rawValue ?? "-"])
         return User(account)
     }
@@ -104,9 +104,8 @@ extension AuthService {
     ///   - principal: an admin.
     public func setDisabled(_ disabled: Bool, _ id: UserID, as principal: Principal?) async throws(PipeError) {
         try requireAdmin(principal)
-        guard var account = try await store.account(id: id) else { throw PipeError(.notFound, "no such account") }
-        account.disabled = disabled
-        try await store.updateAccount(account)
+        guard try await store.setDisabled(disabled, for: id) else { throw PipeError(.notFound, "no such account") }
+        await audit(disabled ? .accountDisabled : .accountEnabled, user: id, ["by": principal?.id.rawValue ?? "-"])
         if disabled {
             let now = clock()
             for session in try await store.revokeSessions(of: id, reason: "account_disabled", at: now) {

@@ -28,6 +28,24 @@ extension AuthService {
         return result.created?.id
     }
 
+    /// Deletes a signing key at once, after a suspected compromise: tokens it signed stop verifying now (their
+    /// users refresh and get tokens from another key), and it leaves the JWKS. When it was the signing key, a new
+    /// one is made.
+    ///
+    /// - Parameters:
+    ///   - id: the key's `kid`.
+    ///   - principal: an admin.
+    public func retireSigningKey(_ id: String, as principal: Principal?) async throws(PipeError) {
+        try requireAdmin(principal)
+        guard configuration.signingKeys.isEmpty else {
+            throw PipeError(.conflict, "configured signing keys are retired by changing the configuration")
+        }
+        guard try await store.deleteSigningKey(id) else { throw PipeError(.notFound, "no signing key \(id)") }
+        await audit(.keyRotated, ["deleted": id, "reason": "retired", "by": principal?.id.rawValue ?? "-"])
+        try await reloadKeys()
+        if tokens.needsRotation(at: clock()) { try await rotateKeysIfDue(force: true) }
+    }
+
     /// Loads the keys from the store again: another replica may have rotated.
     public func reloadKeys() async throws(PipeError) {
         guard configuration.signingKeys.isEmpty else { return }

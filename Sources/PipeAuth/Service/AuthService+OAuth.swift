@@ -31,15 +31,21 @@ extension AuthService {
     ///   - name: a configured provider's name.
     ///   - redirectURI: where the provider sends the user back; must be in ``AuthConfiguration/redirectURIs``
     ///     exactly (no prefix, no trailing-slash or port leniency).
-    ///   - principal: a signed-in user who links this provider to their account; `nil` to sign in.
+    ///   - token: the verified access token of a signed-in user who links this provider to their account;
+    ///     `nil` to sign in. Linking adds a way into the account, so it needs proof of a fresh login: the token must
+    ///     be a user's, unscoped, from a live session that began within the last 10 minutes (and with `mfa` in its
+    ///     methods when the account has a second factor).
     /// - Throws: `oauth_failed` (`redirect_uri`) for a redirect URI not on the list; `not_found` for an unknown
-    ///   provider; `unavailable` when the provider's discovery document cannot be fetched.
-    public func beginOAuth(provider name: String, redirectURI: String, linkingTo principal: Principal? = nil)
+    ///   provider; `forbidden` when the token may not link; `unavailable` when the provider's discovery document
+    ///   cannot be fetched.
+    public func beginOAuth(provider name: String, redirectURI: String, linkingTo token: AccessToken? = nil)
         async throws(PipeError) -> OAuthStart
     {
         guard configuration.redirectURIs.contains(redirectURI) else {
+            await audit(.loginFailed, ["method": "oauth", "provider": String(name.prefix(32)), "reason": "redirect_uri"])
             throw PipeError(.oauthFailed, "the redirect URI is not allowed", details: ["reason": "redirect_uri"])
         }
+        if let token { try await requireFreshLogin(token) }
         let (provider, client) = try providers.client(name)
         let now = clock()
         let state = Self.newSecret()
@@ -66,7 +72,7 @@ extension AuthService {
         try await store.insertLoginAttempt(
             LoginAttemptRecord(
                 stateHash: Self.hash(state), provider: provider.name, redirectURI: redirectURI,
-                codeVerifier: pkce.verifier, nonce: nonce, linkTo: principal?.id, createdAt: now, expiresAt: expires))
+                codeVerifier: pkce.verifier, nonce: nonce, linkTo: token?.subject, createdAt: now, expiresAt: expires))
         return OAuthStart(authorizationURL: url, state: state, expiresAt: expires)
     }
 
@@ -99,8 +105,12 @@ extension AuthService {
             await audit(.loginFailed, ["method": "oauth", "provider": String(name.prefix(32)), "reason": "state"])
             throw refuse("state", "the state is unknown, used or expired")
         }
-        guard attempt.provider == name else { throw refuse("provider", "the state belongs to another provider") }
+        guard attempt.provider == name else {
+            await audit(.loginFailed, ["method": "oauth", "provider": String(name.prefix(32)), "reason": "provider"])
+            throw refuse("provider", "the state belongs to another provider")
+        }
         guard attempt.redirectURI == redirectURI else {
+            await audit(.loginFailed, ["method": "oauth", "provider": attempt.provider, "reason": "redirect_uri"])
             throw refuse("redirect_uri", "the redirect URI differs from the one the login started with")
         }
         let (provider, providerClient) = try providers.client(name)
@@ -136,7 +146,9 @@ extension AuthService {
         }
         var account: AccountRecord
         if let linkTo {
-            guard let existing = try await store.account(id: linkTo) else { throw PipeError(.notFound, "no such account") }
+            guard let existing = try await store.account(id: linkTo), existing.kind == .user, !existing.disabled else {
+                throw PipeError(.forbidden, "this account cannot link a provider")
+            }
             account = existing
         } else if let email = identity.verifiedEmail, let existing = try await store.account(email: email) {
             guard existing.emailVerified else {
@@ -159,5 +171,20 @@ extension AuthService {
                 createdAt: now))
         await audit(.identityLinked, user: account.id, ["provider": provider])
         return account
+    }
+
+    /// How recent the login behind a linking request must be.
+    static let recentLoginWindow: TimeInterval = 600
+
+    /// Requires `token` to prove a fresh, full login of a user account (see ``beginOAuth(provider:redirectURI:linkingTo:)``).
+    func requireFreshLogin(_ token: AccessToken) async throws(PipeError) {
+        let refused = PipeError(.forbidden, "linking a provider needs a fresh sign-in")
+        guard token.kind == .user, token.scopes.isEmpty, let sessionID = token.sessionID,
+            AccessPolicy(owner: token.subject).allows(token.principal, .admin, on: .account(token.subject)),
+            let session = try await store.session(id: sessionID), session.userID == token.subject, session.revokedAt == nil,
+            clock().timeIntervalSince(session.createdAt) <= Self.recentLoginWindow,
+            let account = try await store.account(id: token.subject), account.kind == .user, !account.disabled,
+            !account.totpConfirmed || session.methods.contains("mfa")
+        else { throw refused }
     }
 }

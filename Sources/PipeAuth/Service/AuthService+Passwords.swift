@@ -10,9 +10,10 @@ extension AuthService {
     /// Signs in with email and password.
     ///
     /// A wrong password, an unknown email and a disabled account all fail the same way (`invalid_credentials`),
-    /// and take the same time: an unknown email is checked against a decoy hash. Consecutive failures for one
-    /// email (existing or not) lock it for a growing delay (``LockoutPolicy``); a locked email fails with
-    /// `rate_limited` and `details["retryAfter"]` (seconds), even with the right password.
+    /// and take the same time: an unknown email is checked against a decoy hash. Attempts for one email (existing
+    /// or not) are counted before the password is checked, so parallel guesses count too; past the
+    /// ``LockoutPolicy`` threshold the email is locked for a growing delay and fails with `rate_limited` and
+    /// `details["retryAfter"]` (seconds), even with the right password. A success resets the count.
     ///
     /// - Parameters:
     ///   - email: the email.
@@ -26,21 +27,20 @@ extension AuthService {
         }
         let now = clock()
         let lockKey = Self.hash("password-login:" + email)
-        let failures = try await store.loginFailures(key: lockKey)
-        try await refuseIfLocked(failures, at: now, method: "password", user: nil)
+        try await beginAttempt(lockKey, at: now, method: "password", user: nil)
         let account = try await store.account(email: email)
         let stored = account?.passwordHash ?? decoyPasswordHash
         let hasher = configuration.passwordHasher
-        let matches = (try? await BlockingIO.run { () throws(PipeError) in try hasher.verify(password, against: stored) }) ?? false
-        guard matches, var account, account.passwordHash != nil, !account.disabled else {
-            try await recordFailure(failures, key: lockKey, at: now)
+        let matches = try await hashing.run { () throws(PipeError) in (try? hasher.verify(password, against: stored)) ?? false }
+        guard matches, let account, account.passwordHash != nil, !account.disabled else {
             await audit(.loginFailed, user: account?.id, ["method": "password", "reason": "credentials"])
             throw wrong
         }
-        if failures != nil { try await store.clearLoginFailures(key: lockKey) }
+        try await store.clearLoginFailures(key: lockKey)
         if hasher.needsRehash(stored) {
-            account.passwordHash = try await BlockingIO.run { () throws(PipeError) in try hasher.hash(password) }
-            try await store.updateAccount(account)
+            let upgraded = try await hashing.run { () throws(PipeError) in try hasher.hash(password) }
+            // Compare-and-set: a password changed meanwhile is not overwritten with the old one.
+            _ = try await store.setPasswordHash(upgraded, for: account.id, replacing: stored)
         }
         if account.totpConfirmed {
             let challenge = Self.newSecret()
@@ -54,55 +54,58 @@ extension AuthService {
         return .signedIn(try await startSession(for: account, methods: ["pwd"], client: client))
     }
 
-    /// Changes a password: the caller proves the current one (an admin may set one without it). Other sessions of
-    /// the account are revoked.
+    /// Changes a password. The account itself must prove the current one (wrong guesses count towards the
+    /// lockout, so a stolen access token cannot be used to guess it); an admin may set another account's password
+    /// without it. Every session of the account is revoked.
     ///
     /// - Parameters:
     ///   - newPassword: the new password.
-    ///   - currentPassword: the current one (required unless the caller is an admin acting on another account).
+    ///   - currentPassword: the current one (required when the caller is the account itself).
     ///   - id: the account.
     ///   - principal: the caller.
+    /// - Throws: `invalid_credentials` for a wrong current password; `rate_limited` while locked out.
     public func changePassword(
         to newPassword: String, current currentPassword: String?, of id: UserID, as principal: Principal?
     ) async throws(PipeError) {
         try authorize(principal, .write, account: id)
-        guard var account = try await store.account(id: id) else { throw PipeError(.notFound, "no such account") }
-        guard newPassword.count >= Self.minimumPasswordLength else {
+        guard let account = try await store.account(id: id) else { throw PipeError(.notFound, "no such account") }
+        guard newPassword.count >= Self.minimumPasswordLength, newPassword.utf8.count <= PasswordHasher.maxPasswordBytes else {
             throw PipeError(.invalidArgument, "a password needs at least \(Self.minimumPasswordLength) characters")
         }
         let hasher = configuration.passwordHasher
-        let actingOnSelf = principal?.id == id
-        if actingOnSelf || account.passwordHash != nil && currentPassword != nil {
-            guard let currentPassword, let stored = account.passwordHash,
-                (try? await BlockingIO.run { () throws(PipeError) in try hasher.verify(currentPassword, against: stored) }) == true
-            else { throw PipeError(.invalidCredentials, "the current password is wrong") }
-        }
-        account.passwordHash = try await BlockingIO.run { () throws(PipeError) in try hasher.hash(newPassword) }
-        try await store.updateAccount(account)
         let now = clock()
+        if principal?.id == id {
+            let lockKey = Self.hash("password-change:" + id.rawValue)
+            try await beginAttempt(lockKey, at: now, method: "password_change", user: id)
+            let stored = account.passwordHash ?? decoyPasswordHash
+            let given = currentPassword ?? ""
+            let matches = try await hashing.run { () throws(PipeError) in (try? hasher.verify(given, against: stored)) ?? false }
+            guard matches, account.passwordHash != nil else {
+                await audit(.loginFailed, user: id, ["method": "password_change", "reason": "credentials"])
+                throw PipeError(.invalidCredentials, "the current password is wrong")
+            }
+            try await store.clearLoginFailures(key: lockKey)
+        }
+        let hash = try await hashing.run { () throws(PipeError) in try hasher.hash(newPassword) }
+        guard try await store.setPasswordHash(hash, for: id, replacing: account.passwordHash) else {
+            throw PipeError(.conflict, "the password was changed meanwhile; try again")
+        }
         for session in try await store.revokeSessions(of: id, reason: "password_changed", at: now) {
             tokens.revoke(session: session, at: now)
         }
-        await audit(.sessionRevoked, user: id, ["reason": "password_changed"])
+        await audit(.sessionRevoked, user: id, ["reason": "password_changed", "by": principal?.id.rawValue ?? "-"])
     }
 
-    /// Throws `rate_limited` (with `retryAfter`) while `failures` holds a lock.
-    func refuseIfLocked(_ failures: LoginFailureRecord?, at now: Date, method: String, user: UserID?) async throws(PipeError) {
-        guard let lockedUntil = failures?.lockedUntil, lockedUntil > now else { return }
+    /// Counts an attempt under `key` before it is checked, or throws `rate_limited` (with `retryAfter`) while the
+    /// key is locked.
+    func beginAttempt(_ key: String, at now: Date, method: String, user: UserID?) async throws(PipeError) {
+        let policy = configuration.lockout
+        guard let lockedUntil = try await store.beginAttempt(key: key, at: now, lockFor: { policy.delay(afterFailures: $0) })
+        else { return }
         let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
         await audit(.loginFailed, user: user, ["method": method, "reason": "locked"])
         throw PipeError(
             .rateLimited, "too many failed attempts; try again in \(seconds) s", details: ["retryAfter": "\(seconds)"])
-    }
-
-    /// Counts one more consecutive failure under `key`, locking per ``AuthConfiguration/lockout``.
-    func recordFailure(_ failures: LoginFailureRecord?, key: String, at now: Date) async throws(PipeError) {
-        let count = (failures?.failures ?? 0) + 1
-        let delay = configuration.lockout.delay(afterFailures: count)
-        try await store.saveLoginFailures(
-            LoginFailureRecord(
-                key: key, failures: count, lastFailureAt: now,
-                lockedUntil: delay > 0 ? now.addingTimeInterval(TimeInterval(delay)) : nil))
     }
 
     /// How long a second-factor challenge lasts.

@@ -1,4 +1,5 @@
 import PipeCore
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -185,8 +186,26 @@ extension AuthService {
 
     /// Verifies an access token and returns who it authenticates (see ``AccessTokens/verify(_:at:)``).
     ///
+    /// A token signed by a key this replica has not loaded (another replica rotated) makes it reload the keys from
+    /// the store once, at most every 5 seconds, and try again.
+    ///
     /// - Parameter bearer: the token from `Authorization: Bearer`.
-    public func authenticate(bearer: String) throws(PipeError) -> Principal {
-        try tokens.verify(bearer, at: clock()).principal
+    public func authenticate(bearer: String) async throws(PipeError) -> Principal {
+        do {
+            return try tokens.verify(bearer, at: clock()).principal
+        } catch where error.details["reason"] == TokenRejection.unknownKey.reason {
+            let now = ContinuousClock.now
+            let due = lastKeyReload.withLock { last -> Bool in
+                guard last.map({ now - $0 >= Self.keyReloadInterval }) ?? true else { return false }
+                last = now
+                return true
+            }
+            guard due else { throw error }
+            try await reloadKeys()
+            return try tokens.verify(bearer, at: clock()).principal
+        }
     }
+
+    /// The least time between reloads caused by unknown key ids (so junk tokens cannot hammer the store).
+    static let keyReloadInterval: Duration = .seconds(5)
 }

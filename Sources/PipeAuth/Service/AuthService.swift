@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PipeCore
 import PipeHTTP
+import Synchronization
 
 /// Authentication and account management: sign-in with passwords, providers and API keys; access tokens;
 /// sessions with rotating refresh tokens; second factors; signing keys; the audit log.
@@ -31,6 +32,9 @@ public final class AuthService: Sendable {
     /// A hash of a random password, checked against when an email has no account, so that a login for a missing
     /// account costs the same time as a wrong password.
     let decoyPasswordHash: String
+    let hashing: HashingLimiter
+    /// When keys were last reloaded because a token named an unknown key (another replica rotated).
+    let lastKeyReload: Mutex<ContinuousClock.Instant?>
 
     package init(
         store: any AuthStore, configuration: AuthConfiguration, http: (any HTTPTransport)?, logger: Logger,
@@ -49,6 +53,8 @@ public final class AuthService: Sendable {
         tokens = try await AccessTokens(settings: configuration.tokens, keys: keys)
         providers = try ProviderDirectory(configuration.providers, http: http)
         decoyPasswordHash = try configuration.passwordHasher.hash(Base64URL.encode(Self.randomBytes(16)))
+        hashing = HashingLimiter(limit: configuration.maximumConcurrentPasswordHashes)
+        lastKeyReload = Mutex(nil)
         // Sessions revoked within an access token's lifetime still have live access tokens out there.
         let recent = now.addingTimeInterval(-TimeInterval(configuration.tokens.accessTokenLifetime + configuration.tokens.leeway))
         for session in try await store.sessionsRevoked(since: recent) { tokens.revoke(session: session, at: now) }

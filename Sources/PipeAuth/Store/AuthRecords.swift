@@ -125,11 +125,3 @@ package struct PendingLoginRecord: Sendable, Hashable {
     package var attempts: Int
     package var expiresAt: Date
 }
-
-/// Consecutive failed logins for one email (whether or not an account has it).
-package struct LoginFailureRecord: Sendable, Hashable {
-    package var key: String
-    package var failures: Int
-    package var lastFailureAt: Date
-    package var lockedUntil: Date?
-}

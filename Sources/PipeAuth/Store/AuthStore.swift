@@ -18,8 +18,21 @@ package protocol AuthStore: Sendable {
     func insertAccount(_ account: AccountRecord) async throws(PipeError)
     func account(id: UserID) async throws(PipeError) -> AccountRecord?
     func account(email: String) async throws(PipeError) -> AccountRecord?
-    /// Replaces the stored account with the same id; `conflict` when the email is taken by another.
-    func updateAccount(_ account: AccountRecord) async throws(PipeError)
+    // Account changes touch only their own columns, so concurrent changes never undo each other.
+    /// Sets the password hash if the stored one is still `expected` (compare-and-set); `false` otherwise.
+    func setPasswordHash(_ hash: String, for user: UserID, replacing expected: String?) async throws(PipeError) -> Bool
+    /// Replaces the roles; `false` when there is no such account.
+    func setRoles(_ roles: Set<String>, for user: UserID) async throws(PipeError) -> Bool
+    /// Disables or enables; `false` when there is no such account.
+    func setDisabled(_ disabled: Bool, for user: UserID) async throws(PipeError) -> Bool
+    /// Stores a pending TOTP secret unless a second factor is already confirmed; `false` then.
+    func startTOTPEnrolment(secret: String, for user: UserID) async throws(PipeError) -> Bool
+    /// Confirms the pending secret `secret` (still unconfirmed and unchanged), recording the step used and the
+    /// recovery code hashes; `false` when it changed or was confirmed meanwhile.
+    func confirmTOTP(secret: String, step: Int64, recoveryCodeHashes: [String], for user: UserID) async throws(PipeError)
+        -> Bool
+    /// Removes the second factor (secret, step, recovery codes); `false` when there is no such account.
+    func clearSecondFactor(for user: UserID) async throws(PipeError) -> Bool
     /// Records a TOTP step as used, unless that step or a later one was already used; `false` then.
     func useTOTPStep(_ step: Int64, for user: UserID) async throws(PipeError) -> Bool
     /// Removes one recovery code hash; `false` when it was not there (already used, or racing use).
@@ -62,8 +75,11 @@ package protocol AuthStore: Sendable {
     // Signing keys
     func signingKeys() async throws(PipeError) -> [SigningKey]
     func insertSigningKey(_ key: SigningKey) async throws(PipeError)
-    /// Ends the signing period of every key that signs past `date` (a newer key takes over).
-    func endSigning(before keyID: String, at date: Date) async throws(PipeError)
+    /// Ends the signing period of every key but `keyID` that signs past `date` (a newer key takes over), and caps
+    /// how long they verify at `verifyingUntil` (the last token they signed has expired by then).
+    func endSigning(before keyID: String, at date: Date, verifyingUntil: Date) async throws(PipeError)
+    /// Deletes one key at once (after a suspected compromise); `false` when there is no such key.
+    func deleteSigningKey(_ id: String) async throws(PipeError) -> Bool
     /// Deletes keys that stopped verifying before `date`; returns their ids.
     func deleteSigningKeys(expiredBefore date: Date) async throws(PipeError) -> [String]
 
@@ -73,14 +89,18 @@ package protocol AuthStore: Sendable {
     func takeLoginAttempt(stateHash: String) async throws(PipeError) -> LoginAttemptRecord?
     func insertPendingLogin(_ pending: PendingLoginRecord) async throws(PipeError)
     func pendingLogin(challengeHash: String) async throws(PipeError) -> PendingLoginRecord?
-    /// Counts a failed second-factor attempt; returns the new count.
-    func failPendingLogin(challengeHash: String) async throws(PipeError) -> Int
+    /// Takes one of the `limit` attempts of a live pending login before its code is checked; `false` when none is
+    /// left or it expired (so parallel guesses cannot exceed the limit).
+    func reservePendingAttempt(challengeHash: String, limit: Int, at: Date) async throws(PipeError) -> Bool
     /// Removes a pending login; `false` when it was already gone (completed by a racing request).
     func deletePendingLogin(challengeHash: String) async throws(PipeError) -> Bool
 
     // Lockout
-    func loginFailures(key: String) async throws(PipeError) -> LoginFailureRecord?
-    func saveLoginFailures(_ record: LoginFailureRecord) async throws(PipeError)
+    /// Starts an attempt under `key` (an email's password logins, an account's second factor): when `key` is locked
+    /// at `date`, returns the end of the lock and counts nothing; otherwise counts the attempt as a failure up front
+    /// (cleared by ``clearLoginFailures(key:)`` when it succeeds), locks `key` for `lockFor(count)` seconds when that
+    /// is positive, and returns `nil`. Counting before checking keeps parallel guesses inside the policy.
+    func beginAttempt(key: String, at date: Date, lockFor: @escaping @Sendable (Int) -> Int) async throws(PipeError) -> Date?
     func clearLoginFailures(key: String) async throws(PipeError)
 
     // Audit

@@ -14,18 +14,62 @@ extension SQLiteAuthStore {
         }
     }
 
-    package func updateAccount(_ account: AccountRecord) async throws(PipeError) {
+    package func setPasswordHash(_ hash: String, for user: UserID, replacing expected: String?) async throws(PipeError)
+        -> Bool
+    {
         try await write { db in
-            var arguments = Self.accountArguments(account)
-            arguments += [account.id.rawValue]
+            try db.execute(
+                sql: "UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash IS ?",
+                arguments: [hash, user.rawValue, expected])
+            return db.changesCount == 1
+        }
+    }
+
+    package func setRoles(_ roles: Set<String>, for user: UserID) async throws(PipeError) -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE accounts SET roles = ? WHERE id = ?", arguments: [StoredValues.list(roles.sorted()), user.rawValue])
+            return db.changesCount == 1
+        }
+    }
+
+    package func setDisabled(_ disabled: Bool, for user: UserID) async throws(PipeError) -> Bool {
+        try await write { db in
+            try db.execute(sql: "UPDATE accounts SET disabled = ? WHERE id = ?", arguments: [disabled, user.rawValue])
+            return db.changesCount == 1
+        }
+    }
+
+    package func startTOTPEnrolment(secret: String, for user: UserID) async throws(PipeError) -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE accounts SET totp_secret = ? WHERE id = ? AND totp_confirmed = 0",
+                arguments: [secret, user.rawValue])
+            return db.changesCount == 1
+        }
+    }
+
+    package func confirmTOTP(secret: String, step: Int64, recoveryCodeHashes: [String], for user: UserID)
+        async throws(PipeError) -> Bool
+    {
+        try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE accounts SET id = ?, kind = ?, email = ?, email_verified = ?, display_name = ?, roles = ?,
-                        password_hash = ?, totp_secret = ?, totp_confirmed = ?, totp_last_step = ?, recovery_codes = ?,
-                        disabled = ?, created_at = ?
+                    UPDATE accounts SET totp_confirmed = 1, totp_last_step = ?, recovery_codes = ?
+                    WHERE id = ? AND totp_confirmed = 0 AND totp_secret = ?
+                    """, arguments: [step, StoredValues.list(recoveryCodeHashes), user.rawValue, secret])
+            return db.changesCount == 1
+        }
+    }
+
+    package func clearSecondFactor(for user: UserID) async throws(PipeError) -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE accounts SET totp_secret = NULL, totp_confirmed = 0, totp_last_step = NULL, recovery_codes = '[]'
                     WHERE id = ?
-                    """, arguments: arguments)
-            guard db.changesCount == 1 else { throw PipeError(.notFound, "no such account") }
+                    """, arguments: [user.rawValue])
+            return db.changesCount == 1
         }
     }
 

@@ -77,11 +77,23 @@ extension SQLiteAuthStore {
         }
     }
 
-    package func endSigning(before keyID: String, at date: Date) async throws(PipeError) {
+    package func endSigning(before keyID: String, at date: Date, verifyingUntil: Date) async throws(PipeError) {
         try await write { db in
             try db.execute(
-                sql: "UPDATE signing_keys SET signs_until = ? WHERE id != ? AND signs_until > ?",
-                arguments: [date.timeIntervalSince1970, keyID, date.timeIntervalSince1970])
+                sql: """
+                    UPDATE signing_keys SET signs_until = ?, verifies_until = min(verifies_until, ?)
+                    WHERE id != ? AND signs_until > ?
+                    """,
+                arguments: [
+                    date.timeIntervalSince1970, verifyingUntil.timeIntervalSince1970, keyID, date.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    package func deleteSigningKey(_ id: String) async throws(PipeError) -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM signing_keys WHERE id = ?", arguments: [id])
+            return db.changesCount == 1
         }
     }
 

@@ -56,13 +56,14 @@ extension SQLiteAuthStore {
         }
     }
 
-    package func failPendingLogin(challengeHash: String) async throws(PipeError) -> Int {
+    package func reservePendingAttempt(challengeHash: String, limit: Int, at date: Date) async throws(PipeError) -> Bool {
         try await write { db in
             try db.execute(
-                sql: "UPDATE pending_logins SET attempts = attempts + 1 WHERE challenge_hash = ?",
-                arguments: [challengeHash])
-            return try Int.fetchOne(
-                db, sql: "SELECT attempts FROM pending_logins WHERE challenge_hash = ?", arguments: [challengeHash]) ?? .max
+                sql: """
+                    UPDATE pending_logins SET attempts = attempts + 1
+                    WHERE challenge_hash = ? AND attempts < ? AND expires_at > ?
+                    """, arguments: [challengeHash, limit, date.timeIntervalSince1970])
+            return db.changesCount == 1
         }
     }
 
@@ -73,24 +74,23 @@ extension SQLiteAuthStore {
         }
     }
 
-    package func loginFailures(key: String) async throws(PipeError) -> LoginFailureRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM login_failures WHERE key = ?", arguments: [key]).map { row in
-                LoginFailureRecord(
-                    key: row["key"], failures: row["failures"], lastFailureAt: StoredValues.requiredDate(row, "last_failure_at"),
-                    lockedUntil: StoredValues.date(row, "locked_until"))
-            }
-        }
-    }
-
-    package func saveLoginFailures(_ record: LoginFailureRecord) async throws(PipeError) {
+    package func beginAttempt(key: String, at date: Date, lockFor: @escaping @Sendable (Int) -> Int) async throws(PipeError)
+        -> Date?
+    {
         try await write { db in
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM login_failures WHERE key = ?", arguments: [key])
+            if let lockedUntil = row.flatMap({ StoredValues.date($0, "locked_until") }), lockedUntil > date {
+                return lockedUntil
+            }
+            let failures = (row?["failures"] as Int? ?? 0) + 1
+            let lock = lockFor(failures)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO login_failures (key, failures, last_failure_at, locked_until) VALUES (?, ?, ?, ?)",
                 arguments: [
-                    record.key, record.failures, record.lastFailureAt.timeIntervalSince1970,
-                    StoredValues.seconds(record.lockedUntil),
+                    key, failures, date.timeIntervalSince1970,
+                    lock > 0 ? date.timeIntervalSince1970 + Double(lock) : nil,
                 ])
+            return nil
         }
     }
 

@@ -30,7 +30,9 @@ enum KeyRotation {
             verifiesUntil: signsUntil.addingTimeInterval(
                 TimeInterval(AccessTokens.maximumLifetimeSetting(settings) + settings.leeway)))
         try await store.insertSigningKey(key)
-        try await store.endSigning(before: key.id, at: now)
+        try await store.endSigning(
+            before: key.id, at: start,
+            verifyingUntil: start.addingTimeInterval(TimeInterval(settings.accessTokenLifetime + settings.leeway)))
         keys = try await store.signingKeys()
         return (keys, key, deleted)
     }
