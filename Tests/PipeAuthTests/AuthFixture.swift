@@ -86,3 +86,28 @@ func pipeError(_ body: () async throws -> Void) async -> PipeError? {
         return PipeError(.internalError, "not a PipeError: \(error)")
     }
 }
+
+extension AuthFixture {
+    /// Creates `email` (password "correct horse") with a confirmed TOTP factor; returns the account, its
+    /// authenticator and its recovery codes, with the clock moved past the enrolment's time step.
+    func userWithSecondFactor(_ email: String = "ada@example.com") async throws -> (User, TOTP, [String]) {
+        let user = try await auth.createUser(email: email, password: "correct horse")
+        let enrolment = try await auth.beginTOTPEnrolment(for: user.id, as: user.principal)
+        let authenticator = try TOTP(base32Secret: enrolment.secret)
+        let recovery = try await auth.confirmTOTPEnrolment(code: authenticator.code(at: clock.now), for: user.id, as: user.principal)
+        clock.advance(60)
+        return (user, authenticator, recovery)
+    }
+
+    /// Signs `email` in with "correct horse" and returns the second-factor challenge it must get.
+    func challenge(_ email: String = "ada@example.com") async throws -> String {
+        guard case .secondFactorRequired(let challenge) = try await auth.signIn(email: email, password: "correct horse")
+        else { throw PipeError(.internalError, "no second factor was asked for") }
+        return challenge.token
+    }
+
+    /// A six-digit code that is not the authenticator's current one.
+    func wrongCode(_ authenticator: TOTP) -> String {
+        authenticator.code(at: clock.now) == "111111" ? "222222" : "111111"
+    }
+}

@@ -26,20 +26,15 @@ struct HardeningTests {
     func parallelCodes() async throws {
         let fixture = try await AuthFixture { $0.lockout = LockoutPolicy(threshold: 100, baseDelay: 30, maximumDelay: 60) }
         defer { fixture.remove() }
-        let ada = try await fixture.auth.createUser(email: "ada@example.com", password: "correct horse")
-        let enrolment = try await fixture.auth.beginTOTPEnrolment(for: ada.id, as: ada.principal)
-        let authenticator = try TOTP(base32Secret: enrolment.secret)
-        _ = try await fixture.auth.confirmTOTPEnrolment(code: authenticator.code(at: fixture.clock.now), for: ada.id, as: ada.principal)
-        fixture.clock.advance(60)
-        guard case .secondFactorRequired(let challenge) = try await fixture.auth.signIn(email: "ada@example.com", password: "correct horse")
-        else { Issue.record("no challenge"); return }
-        let wrong = authenticator.code(at: fixture.clock.now) == "111111" ? "222222" : "111111"
+        let (ada, authenticator, _) = try await fixture.userWithSecondFactor()
+        let challenge = try await fixture.challenge()
+        let wrong = fixture.wrongCode(authenticator)
         _ = await withTaskGroup(of: Void.self) { group in
             for _ in 0..<20 {
-                group.addTask { _ = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: challenge.token, code: wrong) } }
+                group.addTask { _ = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: challenge, code: wrong) } }
             }
         }
-        let pending = try await fixture.auth.store.pendingLogin(challengeHash: AuthService.hash(challenge.token))
+        let pending = try await fixture.auth.store.pendingLogin(challengeHash: AuthService.hash(challenge))
         #expect(pending?.attempts == 5)
         let failures = try await fixture.auth.auditEvents(for: ada.id, limit: 100, as: ada.principal)
             .filter { $0.kind == .loginFailed && $0.details["reason"] == "code" }
@@ -59,8 +54,8 @@ struct HardeningTests {
         try await fixture.auth.changePassword(to: "new horse 1", current: "correct horse", of: ada.id, as: ada.principal)
 
         let enrolment = try await fixture.auth.beginTOTPEnrolment(for: ada.id, as: ada.principal)
-        let authenticator = try TOTP(base32Secret: enrolment.secret)
-        let recovery = try await fixture.auth.confirmTOTPEnrolment(code: authenticator.code(at: fixture.clock.now), for: ada.id, as: ada.principal)
+        let recovery = try await fixture.auth.confirmTOTPEnrolment(
+            code: try TOTP(base32Secret: enrolment.secret).code(at: fixture.clock.now), for: ada.id, as: ada.principal)
         #expect(await pipeError { try await fixture.auth.disableSecondFactor(for: ada.id, as: ada.principal) }?.code == .invalidCredentials)
         try await fixture.auth.disableSecondFactor(code: recovery[1], for: ada.id, as: ada.principal)
         #expect(try await fixture.auth.user(ada.id, as: ada.principal).secondFactorEnabled == false)

@@ -127,44 +127,30 @@ struct PasswordLoginTests {
     func challengeAttempts() async throws {
         let fixture = try await AuthFixture()
         defer { fixture.remove() }
-        let ada = try await fixture.auth.createUser(email: "ada@example.com", password: "correct horse")
-        let enrolment = try await fixture.auth.beginTOTPEnrolment(for: ada.id, as: ada.principal)
-        let authenticator = try TOTP(base32Secret: enrolment.secret)
-        _ = try await fixture.auth.confirmTOTPEnrolment(code: authenticator.code(at: fixture.clock.now), for: ada.id, as: ada.principal)
-        fixture.clock.advance(60)
-        guard case .secondFactorRequired(let challenge) = try await fixture.auth.signIn(email: "ada@example.com", password: "correct horse")
-        else { Issue.record("no second factor asked for"); return }
+        let (_, authenticator, _) = try await fixture.userWithSecondFactor()
+        let challenge = try await fixture.challenge()
+        for _ in 0..<5 {
+            _ = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: challenge, code: fixture.wrongCode(authenticator)) }
+        }
         let right = authenticator.code(at: fixture.clock.now)
-        let wrongCode = right == "111111" ? "222222" : "111111"
-        for _ in 0..<5 { _ = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: challenge.token, code: wrongCode) } }
-        #expect(await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: challenge.token, code: right) }?.code == .invalidCredentials)
+        #expect(await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: challenge, code: right) }?.code == .invalidCredentials)
     }
 
     @Test("wrong codes count per account across challenges, so fresh password logins give no fresh guesses")
     func secondFactorLockout() async throws {
         let fixture = try await AuthFixture { $0.lockout = LockoutPolicy(threshold: 5, baseDelay: 30, maximumDelay: 900) }
         defer { fixture.remove() }
-        let ada = try await fixture.auth.createUser(email: "ada@example.com", password: "correct horse")
-        let enrolment = try await fixture.auth.beginTOTPEnrolment(for: ada.id, as: ada.principal)
-        let authenticator = try TOTP(base32Secret: enrolment.secret)
-        _ = try await fixture.auth.confirmTOTPEnrolment(code: authenticator.code(at: fixture.clock.now), for: ada.id, as: ada.principal)
-        fixture.clock.advance(60)
-        let right = authenticator.code(at: fixture.clock.now)
-        let wrongCode = right == "111111" ? "222222" : "111111"
-        func challenge() async throws -> String {
-            guard case .secondFactorRequired(let challenge) = try await fixture.auth.signIn(email: "ada@example.com", password: "correct horse")
-            else { throw PipeError(.internalError, "no second factor asked for") }
-            return challenge.token
-        }
+        let (_, authenticator, _) = try await fixture.userWithSecondFactor()
         for _ in 0..<5 {  // five wrong codes over five separate challenges
-            let token = try await challenge()
-            _ = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: token, code: wrongCode) }
+            let token = try await fixture.challenge()
+            _ = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: token, code: fixture.wrongCode(authenticator)) }
         }
-        let token = try await challenge()
+        let token = try await fixture.challenge()
+        let right = authenticator.code(at: fixture.clock.now)
         let locked = await pipeError { _ = try await fixture.auth.completeSecondFactor(challenge: token, code: right) }
         #expect(locked?.code == .rateLimited && locked?.details["retryAfter"] == "30")
         fixture.clock.advance(31)
-        let pair = try await fixture.auth.completeSecondFactor(challenge: try await challenge(), code: authenticator.code(at: fixture.clock.now))
+        let pair = try await fixture.auth.completeSecondFactor(challenge: try await fixture.challenge(), code: authenticator.code(at: fixture.clock.now))
         #expect(pair.methods == ["pwd", "otp", "mfa"])
     }
 
