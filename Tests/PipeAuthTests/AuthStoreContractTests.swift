@@ -117,7 +117,7 @@ struct AuthStoreContractTests {
     func oneTimeState(kind: String) async throws {
         try await withStore(kind) { store, ada in
             let attempt = LoginAttemptRecord(
-                stateHash: "s", provider: "google", redirectURI: "https://a/cb", codeVerifier: "v", nonce: "n", linkTo: ada.id,
+                stateHash: "s", provider: "google", redirectURI: "https://a/cb", codeVerifier: "v", nonce: "n", linkTo: ada.id, linkSession: .random(),
                 createdAt: now, expiresAt: now.addingTimeInterval(600))
             try await store.insertLoginAttempt(attempt)
             #expect(try await store.takeLoginAttempt(stateHash: "s") == attempt)

@@ -131,3 +131,25 @@ struct HardeningTests {
         #expect(try await limiter.run { () throws(PipeError) in 3 } == 3)
     }
 }
+
+@Suite("Hardening: load and linking")
+struct LoadAndLinkingTests {
+    @Test("a password check refused for load counts towards no lockout; sign-ups share the limit")
+    func refusedChecksDoNotCount() async throws {
+        let fixture = try await AuthFixture {
+            $0.maximumConcurrentPasswordHashes = 1
+            $0.lockout = LockoutPolicy(threshold: 1, baseDelay: 30, maximumDelay: 60)
+        }
+        defer { fixture.remove() }
+        _ = try await fixture.auth.createUser(email: "ada@example.com", password: "correct horse")
+        // Hold the only permit, as a sign-in in progress would.
+        try await fixture.auth.hashing.withPermit { () async throws(PipeError) in
+            let busy = await pipeError { _ = try await fixture.auth.signIn(email: "ada@example.com", password: "wrong horse") }
+            #expect(busy?.code == .rateLimited && busy?.details["retryAfter"] == "1")
+            let signUp = await pipeError { _ = try await fixture.auth.createUser(email: "bob@example.com", password: "correct horse") }
+            #expect(signUp?.code == .rateLimited)
+        }
+        // With a threshold of one, a counted refusal would have locked the email; it did not.
+        _ = try await fixture.signIn("ada@example.com", "correct horse")
+    }
+}

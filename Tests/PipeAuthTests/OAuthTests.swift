@@ -196,7 +196,17 @@ struct OAuthTests {
             methods: claims.methods, issuedAt: claims.issuedAt, expiresAt: claims.expiresAt, tokenID: claims.tokenID)
         #expect(await pipeError { _ = try await fixture.auth.beginOAuth(provider: "fake", redirectURI: Self.redirect, linkingTo: scoped) }?.code == .forbidden)
 
-        let start = try await fixture.auth.beginOAuth(provider: "fake", redirectURI: Self.redirect, linkingTo: claims)
+        // Signing out everywhere between the start and the callback cancels the link.
+        let cancelled = try await fixture.auth.beginOAuth(provider: "fake", redirectURI: Self.redirect, linkingTo: claims)
+        let (cancelledCode, cancelledState) = try await authorize(cancelled)
+        try await fixture.auth.revokeAllSessions(of: ada.id, as: ada.principal)
+        #expect(await pipeError {
+            _ = try await fixture.auth.completeOAuth(provider: "fake", redirectURI: Self.redirect, state: cancelledState, code: cancelledCode)
+        }?.code == .forbidden)
+
+        let again = try await fixture.signIn("ada@example.com", "correct horse")
+        let claims2 = try fixture.auth.tokens.verify(again.accessToken, at: fixture.clock.now)
+        let start = try await fixture.auth.beginOAuth(provider: "fake", redirectURI: Self.redirect, linkingTo: claims2)
         let (code, state) = try await authorize(start)
         let pair = try await fixture.auth.completeOAuth(provider: "fake", redirectURI: Self.redirect, state: state, code: code)
         #expect(pair.userID == ada.id)

@@ -29,11 +29,13 @@ extension AuthService {
     ) async throws(PipeError) -> User {
         let email = try Self.normalizedEmail(email)
         try checkRoles(roles, givenBy: principal)
-        guard password.count >= Self.minimumPasswordLength else {
-            throw PipeError(.invalidArgument, "a password needs at least \(Self.minimumPasswordLength) characters")
+        guard password.count >= Self.minimumPasswordLength, password.utf8.count <= PasswordHasher.maxPasswordBytes else {
+            throw PipeError(
+                .invalidArgument,
+                "a password needs at least \(Self.minimumPasswordLength) characters and at most \(PasswordHasher.maxPasswordBytes) bytes")
         }
         let hasher = configuration.passwordHasher
-        let hash = try await BlockingIO.run { () throws(PipeError) in try hasher.hash(password) }
+        let hash = try await hashing.run { () throws(PipeError) in try hasher.hash(password) }
         let account = AccountRecord(
             id: .random(), kind: .user, email: email, emailVerified: false,
             displayName: try Self.checkedName(displayName ?? email), roles: roles, passwordHash: hash, createdAt: clock())

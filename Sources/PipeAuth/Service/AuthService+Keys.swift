@@ -1,4 +1,6 @@
+import Logging
 import PipeCore
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -46,6 +48,26 @@ extension AuthService {
         if tokens.needsRotation(at: clock()) { try await rotateKeysIfDue(force: true) }
     }
 
+    /// How often a replica reloads the keys from the store on its own: a rotation or a retired key on another
+    /// replica reaches every replica within this time.
+    static let keyRefreshInterval: Duration = .seconds(60)
+
+    /// Reloads the keys when the last scheduled reload is older than ``keyRefreshInterval``. A store that cannot be
+    /// reached is logged, not thrown: verification goes on with the keys loaded.
+    func reloadKeysIfStale() async {
+        guard configuration.signingKeys.isEmpty else { return }
+        let now = ContinuousClock.now
+        let due = lastScheduledKeyReload.withLock { last -> Bool in
+            guard now - last >= Self.keyRefreshInterval else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        do { try await reloadKeys() } catch {
+            logger.warning("could not reload signing keys", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Loads the keys from the store again: another replica may have rotated.
     public func reloadKeys() async throws(PipeError) {
         guard configuration.signingKeys.isEmpty else { return }
@@ -57,6 +79,7 @@ extension AuthService {
 
     /// Signs an access token, rotating first when no key signs now.
     func issueAccessToken(_ claims: AccessToken) async throws(PipeError) -> String {
+        await reloadKeysIfStale()
         if configuration.signingKeys.isEmpty && tokens.needsRotation(at: claims.issuedAt) {
             try await rotateKeysIfDue()
         }

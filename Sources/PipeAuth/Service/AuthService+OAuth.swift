@@ -72,7 +72,8 @@ extension AuthService {
         try await store.insertLoginAttempt(
             LoginAttemptRecord(
                 stateHash: Self.hash(state), provider: provider.name, redirectURI: redirectURI,
-                codeVerifier: pkce.verifier, nonce: nonce, linkTo: token?.subject, createdAt: now, expiresAt: expires))
+                codeVerifier: pkce.verifier, nonce: nonce, linkTo: token?.subject, linkSession: token?.sessionID,
+                createdAt: now, expiresAt: expires))
         return OAuthStart(authorizationURL: url, state: state, expiresAt: expires)
     }
 
@@ -128,6 +129,11 @@ extension AuthService {
                 .loginFailed, ["method": "oauth", "provider": provider.name, "reason": error.details["reason"] ?? error.code.rawValue])
             throw error
         }
+        if let linkTo = attempt.linkTo {
+            // The session that asked to link must still be good now: signing out everywhere, a password change or a
+            // new second factor in the meantime cancels the link.
+            try await requireLinkingSession(attempt.linkSession, of: linkTo)
+        }
         let account = try await account(for: identity, provider: provider.name, linkTo: attempt.linkTo, now: now)
         return try await startSession(for: account, methods: ["fed"], client: client)
     }
@@ -178,13 +184,19 @@ extension AuthService {
 
     /// Requires `token` to prove a fresh, full login of a user account (see ``beginOAuth(provider:redirectURI:linkingTo:)``).
     func requireFreshLogin(_ token: AccessToken) async throws(PipeError) {
-        let refused = PipeError(.forbidden, "linking a provider needs a fresh sign-in")
-        guard token.kind == .user, token.scopes.isEmpty, let sessionID = token.sessionID,
-            AccessPolicy(owner: token.subject).allows(token.principal, .admin, on: .account(token.subject)),
-            let session = try await store.session(id: sessionID), session.userID == token.subject, session.revokedAt == nil,
-            clock().timeIntervalSince(session.createdAt) <= Self.recentLoginWindow,
-            let account = try await store.account(id: token.subject), account.kind == .user, !account.disabled,
+        guard token.kind == .user, token.scopes.isEmpty,
+            AccessPolicy(owner: token.subject).allows(token.principal, .admin, on: .account(token.subject))
+        else { throw PipeError(.forbidden, "linking a provider needs a fresh sign-in") }
+        try await requireLinkingSession(token.sessionID, of: token.subject, fresh: true)
+    }
+
+    /// Requires `sessionID` to be a live session of the enabled user account `user`, with `mfa` when the account has
+    /// a second factor, and (when `fresh`) begun within ``recentLoginWindow``.
+    func requireLinkingSession(_ sessionID: SessionID?, of user: UserID, fresh: Bool = false) async throws(PipeError) {
+        guard let sessionID, let session = try await store.session(id: sessionID), session.userID == user,
+            session.revokedAt == nil, !fresh || clock().timeIntervalSince(session.createdAt) <= Self.recentLoginWindow,
+            let account = try await store.account(id: user), account.kind == .user, !account.disabled,
             !account.totpConfirmed || session.methods.contains("mfa")
-        else { throw refused }
+        else { throw PipeError(.forbidden, "linking a provider needs a fresh sign-in") }
     }
 }

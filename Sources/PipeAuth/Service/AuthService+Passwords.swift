@@ -27,20 +27,29 @@ extension AuthService {
         }
         let now = clock()
         let lockKey = Self.hash("password-login:" + email)
-        try await beginAttempt(lockKey, at: now, method: "password", user: nil)
-        let account = try await store.account(email: email)
-        let stored = account?.passwordHash ?? decoyPasswordHash
         let hasher = configuration.passwordHasher
-        let matches = try await hashing.run { () throws(PipeError) in (try? hasher.verify(password, against: stored)) ?? false }
+        // The permit comes first: a check refused for load counts towards no lockout.
+        let (account, stored, matches) = try await hashing.withPermit {
+            () async throws(PipeError) -> (AccountRecord?, String, Bool) in
+            try await beginAttempt(lockKey, at: now, method: "password", user: nil)
+            let account = try await store.account(email: email)
+            let stored = account?.passwordHash ?? decoyPasswordHash
+            let matches = try await BlockingIO.run { () throws(PipeError) in
+                (try? hasher.verify(password, against: stored)) ?? false
+            }
+            return (account, stored, matches)
+        }
         guard matches, let account, account.passwordHash != nil, !account.disabled else {
             await audit(.loginFailed, user: account?.id, ["method": "password", "reason": "credentials"])
             throw wrong
         }
         try await store.clearLoginFailures(key: lockKey)
-        if hasher.needsRehash(stored) {
-            let upgraded = try await hashing.run { () throws(PipeError) in try hasher.hash(password) }
+        // Best effort: a busy moment or a failed write must not fail a correct sign-in; the next one upgrades.
+        if hasher.needsRehash(stored),
+            let upgraded = try? await hashing.run({ () throws(PipeError) in try hasher.hash(password) })
+        {
             // Compare-and-set: a password changed meanwhile is not overwritten with the old one.
-            _ = try await store.setPasswordHash(upgraded, for: account.id, replacing: stored)
+            _ = try? await store.setPasswordHash(upgraded, for: account.id, replacing: stored)
         }
         if account.totpConfirmed {
             let challenge = Self.newSecret()
@@ -76,10 +85,12 @@ extension AuthService {
         let now = clock()
         if principal?.id == id {
             let lockKey = Self.hash("password-change:" + id.rawValue)
-            try await beginAttempt(lockKey, at: now, method: "password_change", user: id)
             let stored = account.passwordHash ?? decoyPasswordHash
             let given = currentPassword ?? ""
-            let matches = try await hashing.run { () throws(PipeError) in (try? hasher.verify(given, against: stored)) ?? false }
+            let matches = try await hashing.withPermit { () async throws(PipeError) -> Bool in
+                try await beginAttempt(lockKey, at: now, method: "password_change", user: id)
+                return try await BlockingIO.run { () throws(PipeError) in (try? hasher.verify(given, against: stored)) ?? false }
+            }
             guard matches, account.passwordHash != nil else {
                 await audit(.loginFailed, user: id, ["method": "password_change", "reason": "credentials"])
                 throw PipeError(.invalidCredentials, "the current password is wrong")

@@ -187,10 +187,12 @@ extension AuthService {
     /// Verifies an access token and returns who it authenticates (see ``AccessTokens/verify(_:at:)``).
     ///
     /// A token signed by a key this replica has not loaded (another replica rotated) makes it reload the keys from
-    /// the store once, at most every 5 seconds, and try again.
+    /// the store once, at most every 5 seconds, and try again. Keys are also reloaded every minute, so a key retired
+    /// on another replica stops verifying here within a minute.
     ///
     /// - Parameter bearer: the token from `Authorization: Bearer`.
     public func authenticate(bearer: String) async throws(PipeError) -> Principal {
+        await reloadKeysIfStale()
         do {
             return try tokens.verify(bearer, at: clock()).principal
         } catch where error.details["reason"] == TokenRejection.unknownKey.reason {

@@ -35,6 +35,8 @@ public final class AuthService: Sendable {
     let hashing: HashingLimiter
     /// When keys were last reloaded because a token named an unknown key (another replica rotated).
     let lastKeyReload: Mutex<ContinuousClock.Instant?>
+    /// When keys were last reloaded on schedule (see ``reloadKeysIfStale()``).
+    let lastScheduledKeyReload: Mutex<ContinuousClock.Instant>
 
     package init(
         store: any AuthStore, configuration: AuthConfiguration, http: (any HTTPTransport)?, logger: Logger,
@@ -55,6 +57,7 @@ public final class AuthService: Sendable {
         decoyPasswordHash = try configuration.passwordHasher.hash(Base64URL.encode(Self.randomBytes(16)))
         hashing = HashingLimiter(limit: configuration.maximumConcurrentPasswordHashes)
         lastKeyReload = Mutex(nil)
+        lastScheduledKeyReload = Mutex(.now)
         // Sessions revoked within an access token's lifetime still have live access tokens out there.
         let recent = now.addingTimeInterval(-TimeInterval(configuration.tokens.accessTokenLifetime + configuration.tokens.leeway))
         for session in try await store.sessionsRevoked(since: recent) { tokens.revoke(session: session, at: now) }

@@ -112,6 +112,8 @@ package struct LoginAttemptRecord: Sendable, Hashable {
     package var nonce: String
     /// The account to link the identity to, when a signed-in user started the flow to link a provider.
     package var linkTo: UserID?
+    /// The session that started the linking flow: it must still be live when the flow completes.
+    package var linkSession: SessionID?
     package var createdAt: Date
     package var expiresAt: Date
 }

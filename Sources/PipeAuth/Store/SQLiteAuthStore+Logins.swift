@@ -7,12 +7,13 @@ extension SQLiteAuthStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO login_attempts (state_hash, provider, redirect_uri, code_verifier, nonce, link_to, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO login_attempts (state_hash, provider, redirect_uri, code_verifier, nonce, link_to, link_session,
+                        created_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     attempt.stateHash, attempt.provider, attempt.redirectURI, attempt.codeVerifier, attempt.nonce,
-                    attempt.linkTo?.rawValue, attempt.createdAt.timeIntervalSince1970,
+                    attempt.linkTo?.rawValue, attempt.linkSession?.rawValue, attempt.createdAt.timeIntervalSince1970,
                     attempt.expiresAt.timeIntervalSince1970,
                 ])
         }
@@ -26,6 +27,7 @@ extension SQLiteAuthStore {
             return LoginAttemptRecord(
                 stateHash: row["state_hash"], provider: row["provider"], redirectURI: row["redirect_uri"],
                 codeVerifier: row["code_verifier"], nonce: row["nonce"], linkTo: try StoredValues.optionalUserID(row, "link_to"),
+                linkSession: try (row["link_session"] as String?).map { try SessionID($0) },
                 createdAt: StoredValues.requiredDate(row, "created_at"), expiresAt: StoredValues.requiredDate(row, "expires_at"))
         }
     }

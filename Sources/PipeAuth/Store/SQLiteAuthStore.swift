@@ -138,6 +138,9 @@ package final class SQLiteAuthStore: AuthStore {
                     CREATE INDEX audit_events_at ON audit_events (at);
                     """)
         }
+        migrator.registerMigration("pipe_auth_v2_link_session") { db in
+            try db.execute(sql: "ALTER TABLE login_attempts ADD COLUMN link_session TEXT")
+        }
         return migrator
     }
 
