@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "PipePipeline", targets: ["PipePipeline"]),
         .library(name: "PipeStorage", targets: ["PipeStorage"]),
         .library(name: "PipeAuth", targets: ["PipeAuth"]),
+        .library(name: "PipeServer", targets: ["PipeServer"]),
         .executable(name: "pipe", targets: ["PipeCLI"]),
     ],
     dependencies: [
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "PipeCore"),
@@ -80,6 +82,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "PipeServer",
+            dependencies: [
+                "PipeCore",
+                "PipeAuth",
+                "PipeStorage",
+                "PipePipeline",
+                "PipeHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "PipeCLI",
             dependencies: [
@@ -87,6 +102,7 @@ let package = Package(
                 "PipeExpression",
                 "PipePipeline",
                 "PipeStorage",
+                "PipeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -126,6 +142,13 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "PipeServerTests",
+            dependencies: [
+                "PipeServer", "PipeCore", "PipeAuth", "PipeHTTP", "PipeTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,136 @@
+import Foundation
+import PipeCore
+import Yams
+
+/// What a deployment is configured with: one file (YAML or JSON) plus `PIPE_*` environment variables, with
+/// defaults that run everything embedded under `.pipe/` on loopback.
+///
+/// ```yaml
+/// host: 127.0.0.1
+/// port: 8080
+/// directory: .pipe
+/// publicURL: https://pipe.example.com
+/// allowSignUp: false
+/// passwordHashCost: 15
+/// ```
+///
+/// Environment variables override the file: `PIPE_HOST`, `PIPE_PORT`, `PIPE_DIRECTORY`, `PIPE_PUBLIC_URL`,
+/// `PIPE_ALLOW_SIGN_UP`.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// The address to listen on (default `127.0.0.1`: nothing is exposed until asked).
+    public var host: String
+    /// The port (default 8080; 0 picks a free one).
+    public var port: Int
+    /// Where the embedded stores live (default `.pipe`).
+    public var directory: String
+    /// The deployment's public base URL: the token issuer and the base of signed URLs (default
+    /// `http://<host>:<port>`).
+    public var publicURL: String?
+    /// Whether anyone may create an account with `POST /v1/auth/users` (default no: admins create accounts).
+    public var allowSignUp: Bool
+    /// The largest JSON request body, in bytes (default 64 KiB).
+    public var maxJSONBodyBytes: Int
+    /// The scrypt cost of new password hashes, as log2 of N (default 15: about 32 MiB and 100 ms per hash; 10–20).
+    public var passwordHashCost: Int
+
+    /// The defaults above.
+    public init() {
+        host = "127.0.0.1"
+        port = 8080
+        directory = ".pipe"
+        publicURL = nil
+        allowSignUp = false
+        maxJSONBodyBytes = 64 * 1024
+        passwordHashCost = 15
+    }
+
+    /// The base URL clients reach the deployment at.
+    public var baseURL: String { publicURL ?? "http://\(host):\(port)" }
+
+    /// Reads `file` (YAML or JSON; `nil` for none), then applies `environment` over it.
+    ///
+    /// - Throws: `invalid_argument` naming the file and field for anything unreadable or unknown (a misspelt field
+    ///   is an error, not a silent default).
+    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(PipeError) -> ServerConfiguration
+    {
+        var configuration = ServerConfiguration()
+        if let file {
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw PipeError(.invalidArgument, "cannot read the configuration file \(file): \(error.localizedDescription)")
+            }
+            let node: Any?
+            do { node = try Yams.load(yaml: text) } catch {
+                throw PipeError(.invalidArgument, "\(file) is not valid YAML or JSON: \(error)")
+            }
+            guard let fields = node as? [String: Any] else {
+                throw PipeError(.invalidArgument, "\(file) must hold a mapping of settings")
+            }
+            for (key, value) in fields { try configuration.set(key, value, source: file) }
+        }
+        let names = [
+            "PIPE_HOST": "host", "PIPE_PORT": "port", "PIPE_DIRECTORY": "directory", "PIPE_PUBLIC_URL": "publicURL",
+            "PIPE_ALLOW_SIGN_UP": "allowSignUp",
+        ]
+        for (variable, key) in names.sorted(by: { $0.key < $1.key }) {
+            if let value = environment[variable] { try configuration.set(key, value, source: variable) }
+        }
+        return try configuration.validated()
+    }
+
+    private mutating func set(_ key: String, _ value: Any, source: String) throws(PipeError) {
+        func invalid(_ expected: String) -> PipeError {
+            PipeError(.invalidArgument, "\(source): \(key) must be \(expected)", details: ["field": key])
+        }
+        func text() throws(PipeError) -> String {
+            if let string = value as? String { return string }
+            if let number = value as? Int { return String(number) }
+            throw invalid("a string")
+        }
+        switch key {
+        case "host": host = try text()
+        case "port":
+            let number: Int?
+            if let given = value as? Int { number = given } else { number = Int(try text()) }
+            guard let number else { throw invalid("a port number") }
+            port = number
+        case "directory": directory = try text()
+        case "publicURL": publicURL = try text()
+        case "allowSignUp":
+            if let flag = value as? Bool { allowSignUp = flag } else {
+                switch try text().lowercased() {
+                case "true", "1", "yes": allowSignUp = true
+                case "false", "0", "no": allowSignUp = false
+                default: throw invalid("true or false")
+                }
+            }
+        case "maxJSONBodyBytes":
+            let number: Int?
+            if let given = value as? Int { number = given } else { number = Int(try text()) }
+            guard let number else { throw invalid("a number of bytes") }
+            maxJSONBodyBytes = number
+        case "passwordHashCost":
+            let number: Int?
+            if let given = value as? Int { number = given } else { number = Int(try text()) }
+            guard let number else { throw invalid("a number (log2 of scrypt's N)") }
+            passwordHashCost = number
+        default:
+            throw PipeError(.invalidArgument, "\(source): unknown setting \(key)", details: ["field": key])
+        }
+    }
+
+    func validated() throws(PipeError) -> ServerConfiguration {
+        guard (0...65_535).contains(port) else { throw PipeError(.invalidArgument, "port must be 0–65535") }
+        guard !host.isEmpty, !directory.isEmpty else { throw PipeError(.invalidArgument, "host and directory are required") }
+        guard (1024...(16 << 20)).contains(maxJSONBodyBytes) else {
+            throw PipeError(.invalidArgument, "maxJSONBodyBytes must be 1 KiB–16 MiB")
+        }
+        guard (10...20).contains(passwordHashCost) else { throw PipeError(.invalidArgument, "passwordHashCost must be 10–20") }
+        if let publicURL {
+            guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
+            else { throw PipeError(.invalidArgument, "publicURL must be an http or https URL") }
+        }
+        return self
+    }
+}

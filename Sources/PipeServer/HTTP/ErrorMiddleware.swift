@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PipeCore
+
+/// Turns every failure into the one error format, `{"error": {"code", "message", "requestId"}}`, with the HTTP
+/// status of the `PipeError` code, and puts the request id and the security headers on every response.
+///
+/// Errors that are not `PipeError`s (a bug, or a Hummingbird routing error) become `internal` with a generic
+/// message: their text may hold details a client must not see. They are logged with the request id.
+struct GatewayMiddleware: RouterMiddleware {
+    typealias Context = PipeRequestContext
+
+    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+
+    func handle(
+        _ request: Request, context: PipeRequestContext,
+        next: (Request, PipeRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as PipeError {
+            if error.code == .internalError || error.code == .unavailable || error.code == .dataCorrupted {
+                context.logger.error("request failed", metadata: ["error": "\(error)"])
+            }
+            response = Self.errorResponse(error, requestID: context.requestID)
+        } catch let error as HTTPError {
+            let code: PipeError.Code =
+                switch error.status {
+                case .notFound: .notFound
+                case .methodNotAllowed: .invalidArgument
+                case .contentTooLarge: .limitExceeded
+                default: error.status.code >= 500 ? .internalError : .invalidArgument
+                }
+            var mapped = Self.errorResponse(
+                PipeError(code, error.body ?? error.status.reasonPhrase), requestID: context.requestID)
+            if error.status == .methodNotAllowed { mapped.status = .methodNotAllowed }
+            response = mapped
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            response = Self.errorResponse(
+                PipeError(.internalError, "the request failed on the server"), requestID: context.requestID)
+        }
+        response.headers[Self.requestIDHeader] = context.requestID
+        Self.addSecurityHeaders(&response.headers)
+        return response
+    }
+
+    static func addSecurityHeaders(_ headers: inout HTTPFields) {
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
+    }
+
+    static func errorResponse(_ error: PipeError, requestID: String) -> Response {
+        var members: [(String, JSONValue)] = [
+            ("code", .string(error.code.rawValue)), ("message", .string(error.message)), ("requestId", .string(requestID)),
+        ]
+        if !error.details.isEmpty {
+            members.append(("details", .object(JSONObject(error.details.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))))
+        }
+        var response = JSONResponse.make(.object(["error": .object(JSONObject(members))]), status: error.httpStatus)
+        if let retryAfter = error.details["retryAfter"] { response.headers[.retryAfter] = retryAfter }
+        if error.code == .unauthenticated || error.code == .tokenInvalid || error.code == .tokenExpired {
+            response.headers[.wwwAuthenticate] = "Bearer"
+        }
+        return response
+    }
+}

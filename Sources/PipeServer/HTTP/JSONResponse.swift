@@ -1,0 +1,60 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PipeCore
+
+/// JSON in and out through PipeCore's parser and writer: bounded, strict, and the same bytes the rest of Pipe
+/// reads and writes.
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: Int = 200) -> Response {
+        var writer = JSONWriter(capacity: 256)
+        writer.write(value)
+        let bytes = writer.bytes
+        return Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(bytes.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func noContent() -> Response { Response(status: .noContent) }
+}
+
+extension Request {
+    /// The body as a JSON object, at most `limit` bytes; `invalid_json` for anything else.
+    func jsonObject(limit: Int) async throws(PipeError) -> JSONObject {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch {
+            throw PipeError(.limitExceeded, "the request body is larger than \(limit) bytes")
+        }
+        let value = try JSONValue(parsing: Array(buffer.readableBytesView), options: JSONParsingOptions(maxDepth: 32, maxBytes: limit))
+        guard case .object(let object) = value else { throw PipeError(.invalidJSON, "the request body must be a JSON object") }
+        return object
+    }
+}
+
+extension JSONObject {
+    /// Refuses members outside `allowed`: a misspelt or smuggled field (`roles`, `owner`) is an error, not ignored.
+    func onlyFields(_ allowed: Set<String>) throws(PipeError) {
+        if let unknown = keys.first(where: { !allowed.contains($0) }) {
+            throw PipeError(.invalidArgument, "unknown field \(String(unknown.prefix(64)))", details: ["field": String(unknown.prefix(64))])
+        }
+    }
+
+    func string(_ key: String, required: Bool = true) throws(PipeError) -> String? {
+        switch self[key] {
+        case .string(let text)?: return text
+        case nil, .null?:
+            if required { throw PipeError(.invalidArgument, "\(key) is required", details: ["field": key]) }
+            return nil
+        default: throw PipeError(.invalidArgument, "\(key) must be a string", details: ["field": key])
+        }
+    }
+
+    func requiredString(_ key: String) throws(PipeError) -> String {
+        guard let text = try string(key) else { throw PipeError(.invalidArgument, "\(key) is required", details: ["field": key]) }
+        return text
+    }
+}

@@ -1,0 +1,26 @@
+import Hummingbird
+import Logging
+import PipeCore
+
+/// What every request carries through the gateway: its id (echoed in `X-Request-Id`, logged, and put in error
+/// bodies) and, once the authentication middleware ran, the caller.
+public struct PipeRequestContext: RequestContext {
+    /// Hummingbird's own per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated caller; `nil` for anonymous requests.
+    public var principal: Principal?
+
+    /// A context for a new request.
+    ///
+    /// - Parameter source: the channel the request arrived on.
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        principal = nil
+    }
+
+    /// Uploads stream through the storage routes, which bound them by bucket; JSON routes bound their own bodies.
+    public var maxUploadSize: Int { .max }
+
+    /// The request id Hummingbird assigned (its logger carries it too).
+    public var requestID: String { id }
+}

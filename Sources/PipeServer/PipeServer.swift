@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PipeAuth
+import PipeCore
+import PipePipeline
+import ServiceLifecycle
+
+/// The gateway: one HTTP API in front of a ``Deployment``.
+///
+/// ```swift
+/// let configuration = try ServerConfiguration.load(file: "pipe.yaml")
+/// let server = try await PipeServer(configuration: configuration)
+/// try await server.run()       // until SIGINT/SIGTERM; then drains and stops
+/// ```
+public final class PipeServer: Sendable {
+    /// The deployment behind the API.
+    public let deployment: Deployment
+    /// The configuration it runs with.
+    public let configuration: ServerConfiguration
+    let logger: Logger
+
+    /// Opens the deployment's stores.
+    ///
+    /// - Parameters:
+    ///   - configuration: where to listen and where the data lives.
+    ///   - logger: the server's logger (each request's lines carry its request id).
+    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "pipe.server")) async throws(PipeError) {
+        self.configuration = configuration
+        self.logger = logger
+        deployment = try await Deployment.open(configuration, logger: logger)
+    }
+
+    /// The router with every route and middleware.
+    func router() -> Router<PipeRequestContext> {
+        let router = Router(context: PipeRequestContext.self)
+        router.middlewares.add(GatewayMiddleware())
+        router.middlewares.add(AuthenticationMiddleware(auth: deployment.auth))
+        HealthRoutes(deployment: deployment).add(to: router)
+        AuthRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
+        BucketRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
+        ObjectRoutes(storage: deployment.storage).add(to: router)
+        return router
+    }
+
+    /// Serves until the task is cancelled or the process gets SIGINT/SIGTERM, with the job workers and auth
+    /// maintenance running beside it; then stops accepting, lets requests and running jobs finish, and returns.
+    ///
+    /// - Parameter onListening: called with the bound port once the server accepts connections (useful with port 0).
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let application = Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pipe"),
+            services: [JobWorkers(deployment: deployment)],
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await application.runService()
+    }
+}
+
+/// The in-process job workers and the auth maintenance loop, as one service of the server's service group: it
+/// starts with the server and, on graceful shutdown, lets running jobs finish before the process exits.
+struct JobWorkers: Service {
+    let deployment: Deployment
+
+    func run() async throws {
+        let maintenance = Task { await deployment.auth.runMaintenance() }
+        defer { maintenance.cancel() }
+        await withGracefulShutdownHandler {
+            await deployment.jobs.run()
+        } onGracefulShutdown: {
+            Task { await deployment.jobs.shutdown() }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PipeCore
+import PipeStorage
+
+/// `/v1/storage/buckets/:bucket/objects…`: streaming uploads and downloads, ranges, conditional requests and the
+/// caching headers, listing, and deletion. Bodies stream in both directions; nothing holds a whole object.
+struct ObjectRoutes {
+    let storage: StorageService
+
+    func add(to router: Router<PipeRequestContext>) {
+        let group = router.group("v1/storage/buckets/:bucket/objects")
+        group.get { request, context in try await list(request, context) }
+        group.put("**") { request, context in try await put(request, context) }
+        group.get("**") { request, context in try await get(request, context, head: false) }
+        group.head("**") { request, context in try await get(request, context, head: true) }
+        group.delete("**") { request, context in try await delete(request, context) }
+    }
+
+    /// The object key: everything after `/objects/` in the raw path, percent-decoded, then validated.
+    static func key(_ request: Request) throws(PipeError) -> ObjectKey {
+        let path = request.uri.path
+        guard let marker = path.range(of: "/objects/") else { throw PipeError(.invalidArgument, "no object key in the path") }
+        let raw = String(path[marker.upperBound...])
+        guard let decoded = raw.removingPercentEncoding else {
+            throw PipeError(.invalidIdentifier, "the object key is not valid percent-encoding")
+        }
+        return try ObjectKey(decoded)
+    }
+
+    func list(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
+        let query = request.uri.queryParameters
+        var limit = 1000
+        if let text = query.get("limit") {
+            guard let value = Int(text) else { throw PipeError(.invalidArgument, "limit must be a number") }
+            limit = value
+        }
+        let listing = try await storage.listObjects(
+            in: try context.bucket(), prefix: query.get("prefix") ?? "", delimiter: query.get("delimiter"), limit: limit,
+            cursor: query.get("cursor"), as: context.principal)
+        var members: [(String, JSONValue)] = [
+            ("objects", .array(listing.objects.map(Self.json))),
+            ("commonPrefixes", .array(listing.commonPrefixes.map { .string($0) })),
+        ]
+        if let cursor = listing.nextCursor { members.append(("nextCursor", .string(cursor))) }
+        return JSONResponse.make(.object(JSONObject(members)))
+    }
+
+    func put(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
+        let principal = try context.requirePrincipal()
+        let options = PutObjectOptions(
+            contentType: request.headers[.contentType], cacheControl: request.headers[.cacheControl],
+            upsert: request.uri.queryParameters.get("upsert") == "true",
+            ifMatch: request.headers[.ifMatch].map(Self.unquoted), ifNoneMatch: request.headers[.ifNoneMatch])
+        let chunks = request.body.map { Array($0.readableBytesView) }
+        let info = try await storage.putObject(
+            streaming: chunks, in: try context.bucket(), at: try Self.key(request), options: options, as: principal)
+        var response = JSONResponse.make(Self.json(info), status: 201)
+        response.headers[.eTag] = Self.quoted(info.etag)
+        return response
+    }
+
+    func get(_ request: Request, _ context: PipeRequestContext, head: Bool) async throws(PipeError) -> Response {
+        let bucket = try context.bucket()
+        let key = try Self.key(request)
+        let conditions = ReadConditions(
+            ifNoneMatch: request.headers[.ifNoneMatch].map(Self.unquotedList),
+            ifModifiedSince: request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
+            ifMatch: request.headers[.ifMatch].map(Self.unquoted))
+        let range = try request.headers[.range].map { header throws(PipeError) in try ByteRange(header: header) }
+        do {
+            if head {
+                let info = try await storage.headObject(in: bucket, at: key, conditions: conditions, as: context.principal)
+                var response = Response(status: .ok)
+                try await describe(info, in: &response.headers, principal: context.principal)
+                response.headers[.contentLength] = String(info.size)
+                return response
+            }
+            let download = try await storage.openObject(
+                in: bucket, at: key, range: range, conditions: conditions, as: context.principal)
+            let info = download.info
+            var response = Response(
+                status: range == nil ? .ok : .partialContent,
+                body: ResponseBody(asyncSequence: download.chunks.map { ByteBuffer(bytes: $0) }))
+            try await describe(info, in: &response.headers, principal: context.principal)
+            response.headers[.contentLength] = String(download.range.count)
+            if range != nil {
+                response.headers[.contentRange] =
+                    "bytes \(download.range.lowerBound)-\(download.range.upperBound - 1)/\(info.size)"
+            }
+            return response
+        } catch where error.code == .notModified {
+            // 304 carries the validators and caching headers, never a body.
+            let info = try await storage.headObject(in: bucket, at: key, as: context.principal)
+            var response = Response(status: .notModified)
+            try await describe(info, in: &response.headers, principal: context.principal)
+            return response
+        }
+    }
+
+    func delete(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
+        try await storage.deleteObject(in: try context.bucket(), at: try Self.key(request), as: try context.requirePrincipal())
+        return JSONResponse.noContent()
+    }
+
+    /// The headers HTTP caches and clients need: type, validators, and `Cache-Control` (`private` for objects of
+    /// buckets that are not public, so shared caches never keep them).
+    func describe(_ info: ObjectInfo, in headers: inout HTTPFields, principal: Principal?) async throws(PipeError) {
+        headers[.contentType] = info.contentType
+        headers[.eTag] = Self.quoted(info.etag)
+        headers[.lastModified] = HTTPDate.format(info.updatedAt)
+        headers[.acceptRanges] = "bytes"
+        let isPublic = (try? await storage.getBucket(info.bucket, as: principal))?.isPublic ?? false
+        headers[.cacheControl] = info.cacheControl ?? (isPublic ? "public, max-age=60" : "private, no-cache")
+        if !isPublic, let cache = info.cacheControl, !cache.lowercased().contains("private") {
+            headers[.cacheControl] = "private, " + cache
+        }
+    }
+
+    static func quoted(_ etag: String) -> String { "\"" + etag + "\"" }
+
+    static func unquoted(_ etag: String) -> String {
+        var text = etag.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
+        return text
+    }
+
+    static func unquotedList(_ header: String) -> String {
+        header.split(separator: ",").map { unquoted(String($0)) }.joined(separator: ",")
+    }
+
+    static func json(_ info: ObjectInfo) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("bucket", .string(info.bucket.rawValue)), ("key", .string(info.key.rawValue)), ("size", .number(.int(info.size))),
+            ("contentType", .string(info.contentType)), ("etag", .string(info.etag)),
+            ("createdAt", .string(AuthRoutes.timestamp(info.createdAt))), ("updatedAt", .string(AuthRoutes.timestamp(info.updatedAt))),
+        ]
+        if let cache = info.cacheControl { members.append(("cacheControl", .string(cache))) }
+        if !info.metadata.isEmpty {
+            members.append(("metadata", .object(JSONObject(info.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))))
+        }
+        return .object(JSONObject(members))
+    }
+}

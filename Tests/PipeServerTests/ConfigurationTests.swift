@@ -1,0 +1,45 @@
+import Foundation
+import PipeCore
+import PipeServer
+import Testing
+
+@Suite("Server configuration")
+struct ConfigurationTests {
+    func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("defaults, a YAML or JSON file, and environment variables over the file")
+    func loading() throws {
+        let defaults = try ServerConfiguration.load(file: nil, environment: [:])
+        #expect(defaults.host == "127.0.0.1" && defaults.port == 8080 && defaults.directory == ".pipe" && !defaults.allowSignUp)
+        #expect(defaults.baseURL == "http://127.0.0.1:8080")
+
+        let yaml = try file("host: 0.0.0.0\nport: 9000\ndirectory: /srv/pipe\npublicURL: https://pipe.example.com\nallowSignUp: true\n")
+        let fromYAML = try ServerConfiguration.load(file: yaml, environment: ["PIPE_PORT": "9100", "PIPE_ALLOW_SIGN_UP": "false"])
+        #expect(fromYAML.host == "0.0.0.0" && fromYAML.port == 9100 && fromYAML.directory == "/srv/pipe" && !fromYAML.allowSignUp)
+        #expect(fromYAML.baseURL == "https://pipe.example.com")
+        let json = try file(#"{"port": 7000, "passwordHashCost": 12}"#)
+        let fromJSON = try ServerConfiguration.load(file: json, environment: [:])
+        #expect(fromJSON.port == 7000 && fromJSON.passwordHashCost == 12)
+    }
+
+    @Test("unknown settings, wrong types and out-of-range values are errors that name the field")
+    func errors() throws {
+        for (text, field) in [("prot: 80", "prot"), ("port: eighty", "port"), ("allowSignUp: maybe", "allowSignUp")] {
+            let path = try file(text)
+            do {
+                _ = try ServerConfiguration.load(file: path, environment: [:])
+                Issue.record("\(text) was accepted")
+            } catch {
+                #expect(error.code == .invalidArgument && error.details["field"] == field, "\(error)")
+            }
+        }
+        #expect(throws: PipeError.self) { try ServerConfiguration.load(file: try file("port: 70000"), environment: [:]) }
+        #expect(throws: PipeError.self) { try ServerConfiguration.load(file: try file("publicURL: ftp://x"), environment: [:]) }
+        #expect(throws: PipeError.self) { try ServerConfiguration.load(file: "/nonexistent/pipe.yaml", environment: [:]) }
+        #expect(throws: PipeError.self) { try ServerConfiguration.load(file: nil, environment: ["PIPE_PORT": "x"]) }
+    }
+}
