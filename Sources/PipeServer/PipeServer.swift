@@ -41,6 +41,7 @@ public final class PipeServer: Sendable {
         AuthRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         BucketRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
         ObjectRoutes(storage: deployment.storage).add(to: router)
+        JobRoutes(jobs: deployment.jobs, configuration: configuration).add(to: router)
         return router
     }
 
