@@ -20,6 +20,7 @@ public final class PipeServer: Sendable {
     /// The configuration it runs with.
     public let configuration: ServerConfiguration
     let logger: Logger
+    let limiter: any RateLimiter
 
     /// Opens the deployment's stores.
     ///
@@ -29,6 +30,7 @@ public final class PipeServer: Sendable {
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "pipe.server")) async throws(PipeError) {
         self.configuration = configuration
         self.logger = logger
+        limiter = GCRARateLimiter()
         deployment = try await Deployment.open(configuration, logger: logger)
     }
 
@@ -37,6 +39,7 @@ public final class PipeServer: Sendable {
         let router = Router(context: PipeRequestContext.self)
         router.middlewares.add(GatewayMiddleware())
         router.middlewares.add(AuthenticationMiddleware(auth: deployment.auth))
+        router.middlewares.add(RateLimitMiddleware(limiter: limiter, limits: configuration.rateLimits))
         HealthRoutes(deployment: deployment).add(to: router)
         AuthRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         BucketRoutes(storage: deployment.storage, configuration: configuration).add(to: router)

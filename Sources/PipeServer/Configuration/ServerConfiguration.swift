@@ -12,10 +12,14 @@ import Yams
 /// publicURL: https://pipe.example.com
 /// allowSignUp: false
 /// passwordHashCost: 15
+/// rateLimitPerMinute: 600        # per account, or per client IP when anonymous
+/// authRateLimitPerMinute: 20     # sign-in routes, per client IP
+/// trustedProxies: [10.0.0.5]     # whose X-Forwarded-For is believed
 /// ```
 ///
 /// Environment variables override the file: `PIPE_HOST`, `PIPE_PORT`, `PIPE_DIRECTORY`, `PIPE_PUBLIC_URL`,
-/// `PIPE_ALLOW_SIGN_UP`.
+/// `PIPE_ALLOW_SIGN_UP`, `PIPE_RATE_LIMIT_PER_MINUTE`, `PIPE_AUTH_RATE_LIMIT_PER_MINUTE`, `PIPE_TRUSTED_PROXIES`
+/// (comma-separated).
 public struct ServerConfiguration: Sendable, Hashable {
     /// The address to listen on (default `127.0.0.1`: nothing is exposed until asked).
     public var host: String
@@ -30,6 +34,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var allowSignUp: Bool
     /// The largest JSON request body, in bytes (default 64 KiB).
     public var maxJSONBodyBytes: Int
+    /// Rate limits and the proxies whose `X-Forwarded-For` is believed.
+    public var rateLimits: RateLimits
     /// The scrypt cost of new password hashes, as log2 of N (default 15: about 32 MiB and 100 ms per hash; 10–20).
     public var passwordHashCost: Int
 
@@ -42,6 +48,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         allowSignUp = false
         maxJSONBodyBytes = 64 * 1024
         passwordHashCost = 15
+        rateLimits = RateLimits()
     }
 
     /// The base URL clients reach the deployment at.
@@ -71,7 +78,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         let names = [
             "PIPE_HOST": "host", "PIPE_PORT": "port", "PIPE_DIRECTORY": "directory", "PIPE_PUBLIC_URL": "publicURL",
-            "PIPE_ALLOW_SIGN_UP": "allowSignUp",
+            "PIPE_ALLOW_SIGN_UP": "allowSignUp", "PIPE_RATE_LIMIT_PER_MINUTE": "rateLimitPerMinute",
+            "PIPE_AUTH_RATE_LIMIT_PER_MINUTE": "authRateLimitPerMinute", "PIPE_TRUSTED_PROXIES": "trustedProxies",
         ]
         for (variable, key) in names.sorted(by: { $0.key < $1.key }) {
             if let value = environment[variable] { try configuration.set(key, value, source: variable) }
@@ -88,12 +96,15 @@ public struct ServerConfiguration: Sendable, Hashable {
             if let number = value as? Int { return String(number) }
             throw invalid("a string")
         }
+        func integer(_ expected: String) throws(PipeError) -> Int {
+            if let number = value as? Int { return number }
+            guard let number = Int(try text()) else { throw invalid(expected) }
+            return number
+        }
         switch key {
         case "host": host = try text()
         case "port":
-            let number: Int?
-            if let given = value as? Int { number = given } else { number = Int(try text()) }
-            guard let number else { throw invalid("a port number") }
+            let number = try integer("a port number")
             port = number
         case "directory": directory = try text()
         case "publicURL": publicURL = try text()
@@ -106,14 +117,22 @@ public struct ServerConfiguration: Sendable, Hashable {
                 }
             }
         case "maxJSONBodyBytes":
-            let number: Int?
-            if let given = value as? Int { number = given } else { number = Int(try text()) }
-            guard let number else { throw invalid("a number of bytes") }
+            let number = try integer("a number of bytes")
             maxJSONBodyBytes = number
+        case "rateLimitPerMinute":
+            let number = try integer("a number of requests")
+            rateLimits.default = RateLimitPolicy(name: "default", limit: number, window: 60)
+        case "authRateLimitPerMinute":
+            let number = try integer("a number of requests")
+            rateLimits.auth = RateLimitPolicy(name: "auth", limit: number, window: 60)
+        case "trustedProxies":
+            if let list = value as? [String] {
+                rateLimits.trustedProxies = Set(list)
+            } else {
+                rateLimits.trustedProxies = Set(try text().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            }
         case "passwordHashCost":
-            let number: Int?
-            if let given = value as? Int { number = given } else { number = Int(try text()) }
-            guard let number else { throw invalid("a number (log2 of scrypt's N)") }
+            let number = try integer("a number (log2 of scrypt's N)")
             passwordHashCost = number
         default:
             throw PipeError(.invalidArgument, "\(source): unknown setting \(key)", details: ["field": key])
@@ -126,6 +145,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         guard (1024...(16 << 20)).contains(maxJSONBodyBytes) else {
             throw PipeError(.invalidArgument, "maxJSONBodyBytes must be 1 KiB–16 MiB")
         }
+        _ = try rateLimits.default.validated()
+        _ = try rateLimits.auth.validated()
         guard (10...20).contains(passwordHashCost) else { throw PipeError(.invalidArgument, "passwordHashCost must be 10–20") }
         if let publicURL {
             guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil

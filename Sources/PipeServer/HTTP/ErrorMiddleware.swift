@@ -21,12 +21,24 @@ struct GatewayMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as PipeError {
+        } catch {
+            response = Self.response(for: error, context: context)
+        }
+        response.headers[Self.requestIDHeader] = context.requestID
+        Self.addSecurityHeaders(&response.headers)
+        return response
+    }
+
+    /// The error response for any failure (see the type's discussion); middleware that must add headers to error
+    /// responses too (rate limits) calls it directly.
+    static func response(for error: any Error, context: PipeRequestContext) -> Response {
+        switch error {
+        case let error as PipeError:
             if error.code == .internalError || error.code == .unavailable || error.code == .dataCorrupted {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])
             }
-            response = Self.errorResponse(error, requestID: context.requestID)
-        } catch let error as HTTPError {
+            return errorResponse(error, requestID: context.requestID)
+        case let error as HTTPError:
             let code: PipeError.Code =
                 switch error.status {
                 case .notFound: .notFound
@@ -34,18 +46,13 @@ struct GatewayMiddleware: RouterMiddleware {
                 case .contentTooLarge: .limitExceeded
                 default: error.status.code >= 500 ? .internalError : .invalidArgument
                 }
-            var mapped = Self.errorResponse(
-                PipeError(code, error.body ?? error.status.reasonPhrase), requestID: context.requestID)
+            var mapped = errorResponse(PipeError(code, error.body ?? error.status.reasonPhrase), requestID: context.requestID)
             if error.status == .methodNotAllowed { mapped.status = .methodNotAllowed }
-            response = mapped
-        } catch {
+            return mapped
+        default:
             context.logger.error("request failed", metadata: ["error": "\(error)"])
-            response = Self.errorResponse(
-                PipeError(.internalError, "the request failed on the server"), requestID: context.requestID)
+            return errorResponse(PipeError(.internalError, "the request failed on the server"), requestID: context.requestID)
         }
-        response.headers[Self.requestIDHeader] = context.requestID
-        Self.addSecurityHeaders(&response.headers)
-        return response
     }
 
     static func addSecurityHeaders(_ headers: inout HTTPFields) {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import PipeCore
 
 /// What every request carries through the gateway: its id (echoed in `X-Request-Id`, logged, and put in error
@@ -9,6 +10,8 @@ public struct PipeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated caller; `nil` for anonymous requests.
     public var principal: Principal?
+    /// The peer's IP address (the direct peer: a proxy, when there is one).
+    public let peerAddress: String?
 
     /// A context for a new request.
     ///
@@ -16,6 +19,7 @@ public struct PipeRequestContext: RequestContext {
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Uploads stream through the storage routes, which bound them by bucket; JSON routes bound their own bodies.
