@@ -46,6 +46,31 @@ struct JobAPITests {
         }
     }
 
+    @Test("a job reads and writes storage as its submitter: its own buckets yes, another account's no")
+    func storageAsOwner() async throws {
+        try await ServerFixture.with { server in
+            let alice = try await server.user("alice@example.com")
+            let bob = try await server.user("bob@example.com")
+            #expect(try await server.send(.post, "/v1/storage/buckets", token: alice.token, json: ["name": "alice-data"]).status == 201)
+            let lines = "{\"id\": 1, \"total\": 250}\n{\"id\": 2, \"total\": 40}\n{\"id\": 3, \"total\": 120}\n"
+            #expect(try await server.send(.put, "/v1/storage/buckets/alice-data/objects/orders.jsonl", token: alice.token, body: Array(lines.utf8)).status == 201)
+            let definition: JSONValue = [
+                "name": "big-orders", "source": ["type": "storage", "bucket": "alice-data", "key": "orders.jsonl"],
+                "steps": [["type": "filter", "expression": "total > `100`"]],
+                "sink": ["type": "storage", "bucket": "alice-data", "key": "big.jsonl"],
+            ]
+            for (user, expected) in [(alice, "succeeded"), (bob, "deadLettered")] {
+                let submitted = try await server.send(.post, "/v1/jobs", token: user.token, json: ["definition": definition])
+                let id = try #require(submitted.json["id"]?.stringValue)
+                _ = try await server.send(.get, "/v1/jobs/\(id)/events", token: user.token)
+                let job = try await server.send(.get, "/v1/jobs/\(id)", token: user.token)
+                #expect(job.json["state"]?.stringValue == expected || (user.id == bob.id && job.json["state"] == "failed"), "\(job.json)")
+            }
+            let output = try await server.send(.get, "/v1/storage/buckets/alice-data/objects/big.jsonl", token: alice.token)
+            #expect(output.status == 200 && String(decoding: output.body, as: UTF8.self).split(separator: "\n").count == 2)
+        }
+    }
+
     @Test("bad definitions and bodies are refused before anything is queued")
     func refusals() async throws {
         try await ServerFixture.with { server in

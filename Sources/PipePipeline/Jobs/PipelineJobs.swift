@@ -304,6 +304,10 @@ public actor PipelineJobs {
         }
         let report = compiled.makeReport()
         let id = lease.job.id
+        var environment = environment
+        if let owner = lease.job.owner, let storageForOwner = environment.storageForOwner {
+            environment.storage = storageForOwner(owner)
+        }
         do {
             let result = try await compiled.execute(
                 records: input, environment: environment, sink: nil, report: report,

@@ -54,9 +54,10 @@ public final class Deployment: Sendable {
             directory: root.appendingPathComponent("auth"), configuration: authConfiguration, logger: logger)
         let storage = try await StorageService.embedded(directory: root.appendingPathComponent("storage").path, logger: logger)
         let queue = try SQLiteJobQueue(path: root.appendingPathComponent("jobs.sqlite").path)
-        let jobs = PipelineJobs(
-            queue: queue,
-            environment: PipelineEnvironment(storage: storage.acting(as: nil), fileAccess: .denied, logger: logger))
+        // Jobs may not touch the server's files, and reach storage as the account that submitted them.
+        var environment = PipelineEnvironment(storage: storage.acting(as: nil), fileAccess: .denied, logger: logger)
+        environment.storageForOwner = { owner in storage.acting(as: Principal(id: owner)) }
+        let jobs = PipelineJobs(queue: queue, environment: environment)
         return Deployment(auth: auth, storage: storage, jobs: jobs, queue: queue, configuration: configuration)
     }
 

@@ -24,6 +24,9 @@ import PipeCore
 public struct PipelineEnvironment: Sendable {
     /// The storage service `storage` sources and sinks read and write; `nil` refuses them.
     public var storage: (any ObjectStorage)?
+    /// How a job with an owner reaches storage: as that account, so it reads and writes exactly what its submitter
+    /// may. When `nil` (or for jobs without an owner) jobs use ``storage``.
+    public var storageForOwner: (@Sendable (UserID) -> any ObjectStorage)?
     /// The program's registered transforms, for `custom` steps: ``PipelineJobs`` compiles job definitions with
     /// them. (A definition the program compiles itself takes its transforms in
     /// ``PipelineDefinition/compile(transforms:)``.)
