@@ -9,7 +9,7 @@ BENCH_PACKAGES := jq gojq hyperfine curl nginx openssl python3-venv
 PIPE_CONFORMANCE_DIR ?= $(abspath ../shared/conformance)
 export PIPE_CONFORMANCE_DIR
 
-.PHONY: all deps build run test docs bench bench-deps clean
+.PHONY: all deps build run demo test docs bench bench-deps clean
 
 all: build
 
@@ -19,8 +19,14 @@ deps:
 build: deps
 	$(SWIFT) build --product pipe
 
-# The main job: until the server exists, `pipe query` on the bundled example.
+# The main job: a whole Pipe deployment in this process (`pipe serve`, embedded under .pipe/ on 127.0.0.1:8080).
+# The first start prints the admin API key once, with a curl line that works; README.md has the tour.
+# PIPE_PORT, PIPE_DIRECTORY and the other PIPE_* variables change where it listens and keeps its data.
 run: build
+	@$$($(SWIFT) build --show-bin-path)/pipe serve
+
+# The command-line tools on the bundled examples, without a server.
+demo: build
 	@echo '$$ pipe query "orders[?total > \`100\`] | sort_by(@, &total)[].{id: id, customer: customer.name, total: total}" Examples/orders.json'
 	@$$($(SWIFT) build --show-bin-path)/pipe query \
 		'orders[?total > `100`] | sort_by(@, &total)[].{id: id, customer: customer.name, total: total}' \
