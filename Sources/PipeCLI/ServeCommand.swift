@@ -29,6 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     var directory: String?
 
     func run() async throws {
+        // Logs go to stderr: stdout carries only the announcement (URL, first admin key), which scripts read.
+        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
         do throws(PipeError) {
             var configuration = try ServerConfiguration.load(file: config)
             if let host { configuration.host = host }

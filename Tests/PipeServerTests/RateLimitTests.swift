@@ -39,7 +39,9 @@ struct RateLimitTests {
             #expect(remaining.map { $0.split(separator: ";")[1] } == ["r=4", "r=3", "r=2", "r=1", "r=0"])
             let refused = try await server.send(.get, "/v1/auth/me", token: server.adminKey)
             #expect(refused.status == 429 && refused.errorCode == "rate_limited")
-            #expect(refused.headers["Retry-After"] == "12" && refused.headers["RateLimit"]?.hasPrefix("\"default\";r=0;") == true)
+            // One request frees up every 60/5 = 12 s; the wait left depends on how long the five above took.
+            let retry = try #require(refused.headers["Retry-After"].flatMap { Int($0) })
+            #expect((1...12).contains(retry) && refused.headers["RateLimit"]?.hasPrefix("\"default\";r=0;") == true)
             // Anonymous callers are counted by address, separately from the admin's quota.
             #expect(try await server.send(.get, "/health/live").status == 200)
 
@@ -51,7 +53,7 @@ struct RateLimitTests {
             let spoofed = try await server.send(
                 .post, "/v1/auth/login", json: ["email": "x@example.com", "password": "wrong horse"],
                 headers: ["X-Forwarded-For": "203.0.113.9"])
-            #expect(spoofed.status == 429 && spoofed.headers["Retry-After"] == "20")
+            #expect(spoofed.status == 429 && (1...20).contains(spoofed.headers["Retry-After"].flatMap { Int($0) } ?? 0))
         }
     }
 

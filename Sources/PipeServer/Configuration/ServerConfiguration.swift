@@ -19,7 +19,7 @@ import Yams
 ///
 /// Environment variables override the file: `PIPE_HOST`, `PIPE_PORT`, `PIPE_DIRECTORY`, `PIPE_PUBLIC_URL`,
 /// `PIPE_ALLOW_SIGN_UP`, `PIPE_RATE_LIMIT_PER_MINUTE`, `PIPE_AUTH_RATE_LIMIT_PER_MINUTE`, `PIPE_TRUSTED_PROXIES`
-/// (comma-separated).
+/// (comma-separated), `PIPE_JOB_LEASE_SECONDS`, `PIPE_PASSWORD_HASH_COST`.
 public struct ServerConfiguration: Sendable, Hashable {
     /// The address to listen on (default `127.0.0.1`: nothing is exposed until asked).
     public var host: String
@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var allowSignUp: Bool
     /// The largest JSON request body, in bytes (default 64 KiB).
     public var maxJSONBodyBytes: Int
+    /// How long a worker's claim on a job lasts without renewal, in seconds (default 30; 2–3600): after a crash, the
+    /// job runs again this long after its worker died.
+    public var jobLeaseSeconds: Int
     /// Rate limits and the proxies whose `X-Forwarded-For` is believed.
     public var rateLimits: RateLimits
     /// The scrypt cost of new password hashes, as log2 of N (default 15: about 32 MiB and 100 ms per hash; 10–20).
@@ -49,6 +52,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         maxJSONBodyBytes = 64 * 1024
         passwordHashCost = 15
         rateLimits = RateLimits()
+        jobLeaseSeconds = 30
     }
 
     /// The base URL clients reach the deployment at.
@@ -80,6 +84,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             "PIPE_HOST": "host", "PIPE_PORT": "port", "PIPE_DIRECTORY": "directory", "PIPE_PUBLIC_URL": "publicURL",
             "PIPE_ALLOW_SIGN_UP": "allowSignUp", "PIPE_RATE_LIMIT_PER_MINUTE": "rateLimitPerMinute",
             "PIPE_AUTH_RATE_LIMIT_PER_MINUTE": "authRateLimitPerMinute", "PIPE_TRUSTED_PROXIES": "trustedProxies",
+            "PIPE_JOB_LEASE_SECONDS": "jobLeaseSeconds", "PIPE_PASSWORD_HASH_COST": "passwordHashCost",
         ]
         for (variable, key) in names.sorted(by: { $0.key < $1.key }) {
             if let value = environment[variable] { try configuration.set(key, value, source: variable) }
@@ -131,6 +136,8 @@ public struct ServerConfiguration: Sendable, Hashable {
             } else {
                 rateLimits.trustedProxies = Set(try text().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             }
+        case "jobLeaseSeconds":
+            jobLeaseSeconds = try integer("a number of seconds")
         case "passwordHashCost":
             let number = try integer("a number (log2 of scrypt's N)")
             passwordHashCost = number
@@ -147,6 +154,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         _ = try rateLimits.default.validated()
         _ = try rateLimits.auth.validated()
+        guard (2...3600).contains(jobLeaseSeconds) else { throw PipeError(.invalidArgument, "jobLeaseSeconds must be 2–3600") }
         guard (10...20).contains(passwordHashCost) else { throw PipeError(.invalidArgument, "passwordHashCost must be 10–20") }
         if let publicURL {
             guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil

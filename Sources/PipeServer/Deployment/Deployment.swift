@@ -57,7 +57,8 @@ public final class Deployment: Sendable {
         // Jobs may not touch the server's files, and reach storage as the account that submitted them.
         var environment = PipelineEnvironment(storage: storage.acting(as: nil), fileAccess: .denied, logger: logger)
         environment.storageForOwner = { owner in storage.acting(as: Principal(id: owner)) }
-        let jobs = PipelineJobs(queue: queue, environment: environment)
+        let jobs = PipelineJobs(
+            queue: queue, leaseDuration: .seconds(configuration.jobLeaseSeconds), environment: environment)
         return Deployment(auth: auth, storage: storage, jobs: jobs, queue: queue, configuration: configuration)
     }
 
