@@ -42,6 +42,7 @@ public final class PipeServer: Sendable {
         router.middlewares.add(RateLimitMiddleware(limiter: limiter, limits: configuration.rateLimits))
         HealthRoutes(deployment: deployment).add(to: router)
         AuthRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
+        AccountRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         BucketRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
         ObjectRoutes(storage: deployment.storage).add(to: router)
         JobRoutes(jobs: deployment.jobs, configuration: configuration).add(to: router)

@@ -53,6 +53,15 @@ extension JSONObject {
         }
     }
 
+    /// An optional array of at most `limit` strings; `nil` when absent.
+    func strings(_ key: String, limit: Int = 100) throws(PipeError) -> [String]? {
+        guard let value = self[key], !value.isNull else { return nil }
+        guard let items = value.arrayValue, items.count <= limit, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw PipeError(.invalidArgument, "\(key) must be an array of at most \(limit) strings", details: ["field": key])
+        }
+        return items.compactMap(\.stringValue)
+    }
+
     func requiredString(_ key: String) throws(PipeError) -> String {
         guard let text = try string(key) else { throw PipeError(.invalidArgument, "\(key) is required", details: ["field": key]) }
         return text

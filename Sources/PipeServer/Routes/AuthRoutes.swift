@@ -78,18 +78,7 @@ struct AuthRoutes {
         }
         let body = try await request.jsonObject(limit: limit)
         try body.onlyFields(["email", "password", "displayName", "roles"])
-        var roles: Set<String> = [AuthService.memberRole]
-        if let given = body["roles"] {
-            guard case .array(let items) = given, items.count <= 32 else {
-                throw PipeError(.invalidArgument, "roles must be an array of strings", details: ["field": "roles"])
-            }
-            roles = Set(try items.map { item throws(PipeError) -> String in
-                guard case .string(let role) = item else {
-                    throw PipeError(.invalidArgument, "roles must be an array of strings", details: ["field": "roles"])
-                }
-                return role
-            })
-        }
+        let roles = Set(try body.strings("roles", limit: 32) ?? [AuthService.memberRole])
         let user = try await auth.createUser(
             email: try body.requiredString("email"), password: try body.requiredString("password"),
             displayName: try body.string("displayName", required: false), roles: roles, as: context.principal)

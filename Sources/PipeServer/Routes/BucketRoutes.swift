@@ -80,17 +80,7 @@ struct BucketRoutes {
         if let value = try int64("fileSizeLimit") { options.fileSizeLimit = value }
         if let value = try int64("maxBytes") { options.maxBytes = value }
         if let value = try int64("maxObjects") { options.maxObjects = value }
-        if let types = body["allowedContentTypes"] {
-            guard let items = types.arrayValue, items.count <= 100 else {
-                throw PipeError(.invalidArgument, "allowedContentTypes must be an array of strings", details: ["field": "allowedContentTypes"])
-            }
-            options.allowedContentTypes = try items.map { item throws(PipeError) -> String in
-                guard let text = item.stringValue else {
-                    throw PipeError(.invalidArgument, "allowedContentTypes must be an array of strings", details: ["field": "allowedContentTypes"])
-                }
-                return text
-            }
-        }
+        if let types = try body.strings("allowedContentTypes") { options.allowedContentTypes = types }
         if body["defaultCacheControl"] != nil { options.defaultCacheControl = try body.string("defaultCacheControl", required: false) }
         return options
     }
