@@ -38,6 +38,7 @@ public final class PipeServer: Sendable {
     func router() -> Router<PipeRequestContext> {
         let router = Router(context: PipeRequestContext.self)
         router.middlewares.add(GatewayMiddleware())
+        router.middlewares.add(AllowListCORSMiddleware(origins: configuration.corsOrigins))
         router.middlewares.add(AuthenticationMiddleware(auth: deployment.auth))
         router.middlewares.add(RateLimitMiddleware(limiter: limiter, limits: configuration.rateLimits))
         HealthRoutes(deployment: deployment).add(to: router)

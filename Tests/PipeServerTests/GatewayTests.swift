@@ -1,6 +1,7 @@
 import Foundation
 import PipeCore
 import PipeHTTP
+import PipeServer
 import Testing
 
 @Suite("Gateway over HTTP", .serialized)
@@ -61,5 +62,27 @@ struct GatewayTests {
             let revokedAccess = try await server.send(.get, "/v1/auth/me", token: access)
             #expect(revokedAccess.status == 401)
         }
+    }
+}
+
+@Suite("CORS", .serialized)
+struct CORSTests {
+    @Test("only allow-listed origins get CORS headers; preflights are answered before authentication")
+    func allowList() async throws {
+        try await ServerFixture.with(configure: { $0.corsOrigins = ["https://app.example.com"] }) { server in
+            let preflight = try await server.send(
+                .options, "/v1/storage/buckets",
+                headers: ["Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"])
+            #expect(preflight.status == 204 && preflight.headers["Access-Control-Allow-Origin"] == "https://app.example.com")
+            #expect(preflight.headers["Access-Control-Allow-Headers"]?.contains("Authorization") == true)
+            let allowed = try await server.send(.get, "/health/live", headers: ["Origin": "https://app.example.com"])
+            #expect(allowed.headers["Access-Control-Allow-Origin"] == "https://app.example.com" && allowed.headers["Vary"] == "Origin")
+            #expect(allowed.headers["Access-Control-Expose-Headers"]?.contains("X-Request-Id") == true)
+            for origin in ["https://evil.example", "https://app.example.com.evil.example", "http://app.example.com", "null"] {
+                let refused = try await server.send(.get, "/health/live", headers: ["Origin": origin])
+                #expect(refused.headers["Access-Control-Allow-Origin"] == nil, "\(origin)")
+            }
+        }
+        #expect(throws: PipeError.self) { try ServerConfiguration.load(file: nil, environment: ["PIPE_CORS_ORIGINS": "https://a.example/path"]) }
     }
 }

@@ -15,11 +15,12 @@ import Yams
 /// rateLimitPerMinute: 600        # per account, or per client IP when anonymous
 /// authRateLimitPerMinute: 20     # sign-in routes, per client IP
 /// trustedProxies: [10.0.0.5]     # whose X-Forwarded-For is believed
+/// corsOrigins: [https://app.example.com]
 /// ```
 ///
 /// Environment variables override the file: `PIPE_HOST`, `PIPE_PORT`, `PIPE_DIRECTORY`, `PIPE_PUBLIC_URL`,
 /// `PIPE_ALLOW_SIGN_UP`, `PIPE_RATE_LIMIT_PER_MINUTE`, `PIPE_AUTH_RATE_LIMIT_PER_MINUTE`, `PIPE_TRUSTED_PROXIES`
-/// (comma-separated), `PIPE_JOB_LEASE_SECONDS`, `PIPE_PASSWORD_HASH_COST`.
+/// (comma-separated), `PIPE_CORS_ORIGINS` (comma-separated), `PIPE_JOB_LEASE_SECONDS`, `PIPE_PASSWORD_HASH_COST`.
 public struct ServerConfiguration: Sendable, Hashable {
     /// The address to listen on (default `127.0.0.1`: nothing is exposed until asked).
     public var host: String
@@ -34,6 +35,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var allowSignUp: Bool
     /// The largest JSON request body, in bytes (default 64 KiB).
     public var maxJSONBodyBytes: Int
+    /// Browser origins allowed to call the API (exact `scheme://host[:port]`; default none).
+    public var corsOrigins: Set<String>
     /// How long a worker's claim on a job lasts without renewal, in seconds (default 30; 2–3600): after a crash, the
     /// job runs again this long after its worker died.
     public var jobLeaseSeconds: Int
@@ -53,6 +56,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         passwordHashCost = 15
         rateLimits = RateLimits()
         jobLeaseSeconds = 30
+        corsOrigins = []
     }
 
     /// The base URL clients reach the deployment at.
@@ -84,7 +88,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             "PIPE_HOST": "host", "PIPE_PORT": "port", "PIPE_DIRECTORY": "directory", "PIPE_PUBLIC_URL": "publicURL",
             "PIPE_ALLOW_SIGN_UP": "allowSignUp", "PIPE_RATE_LIMIT_PER_MINUTE": "rateLimitPerMinute",
             "PIPE_AUTH_RATE_LIMIT_PER_MINUTE": "authRateLimitPerMinute", "PIPE_TRUSTED_PROXIES": "trustedProxies",
-            "PIPE_JOB_LEASE_SECONDS": "jobLeaseSeconds", "PIPE_PASSWORD_HASH_COST": "passwordHashCost",
+            "PIPE_JOB_LEASE_SECONDS": "jobLeaseSeconds", "PIPE_CORS_ORIGINS": "corsOrigins", "PIPE_PASSWORD_HASH_COST": "passwordHashCost",
         ]
         for (variable, key) in names.sorted(by: { $0.key < $1.key }) {
             if let value = environment[variable] { try configuration.set(key, value, source: variable) }
@@ -136,6 +140,12 @@ public struct ServerConfiguration: Sendable, Hashable {
             } else {
                 rateLimits.trustedProxies = Set(try text().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             }
+        case "corsOrigins":
+            if let list = value as? [String] {
+                corsOrigins = Set(list)
+            } else {
+                corsOrigins = Set(try text().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            }
         case "jobLeaseSeconds":
             jobLeaseSeconds = try integer("a number of seconds")
         case "passwordHashCost":
@@ -156,6 +166,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         _ = try rateLimits.auth.validated()
         guard (2...3600).contains(jobLeaseSeconds) else { throw PipeError(.invalidArgument, "jobLeaseSeconds must be 2–3600") }
         guard (10...20).contains(passwordHashCost) else { throw PipeError(.invalidArgument, "passwordHashCost must be 10–20") }
+        for origin in corsOrigins {
+            guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil,
+                url.path.isEmpty, !origin.hasSuffix("/")
+            else { throw PipeError(.invalidArgument, "corsOrigins: \(origin) is not an origin (scheme://host[:port])") }
+        }
         if let publicURL {
             guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
             else { throw PipeError(.invalidArgument, "publicURL must be an http or https URL") }
