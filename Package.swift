@@ -110,6 +110,7 @@ let package = Package(
         .target(
             name: "PipeTestSupport",
             dependencies: [
+                "PipeCore",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

@@ -75,18 +75,6 @@ struct AuthFixture {
     }
 }
 
-/// The error `body` throws, as a `PipeError`; `nil` when it does not throw.
-func pipeError(_ body: () async throws -> Void) async -> PipeError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as PipeError {
-        return error
-    } catch {
-        return PipeError(.internalError, "not a PipeError: \(error)")
-    }
-}
-
 extension AuthFixture {
     /// Creates `email` (password "correct horse") with a confirmed TOTP factor; returns the account, its
     /// authenticator and its recovery codes, with the clock moved past the enrolment's time step.

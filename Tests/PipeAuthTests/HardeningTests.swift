@@ -2,6 +2,7 @@ import Foundation
 import PipeCore
 import Synchronization
 import Testing
+import PipeTestSupport
 
 @testable import PipeAuth
 

@@ -1,6 +1,7 @@
 import Foundation
 import PipeCore
 import Testing
+import PipeTestSupport
 
 @testable import PipeAuth
 

@@ -2,6 +2,7 @@ import Foundation
 import PipeCore
 import PipeStorage
 import Testing
+import PipeTestSupport
 
 /// Every kind of caller against every kind of operation, on a private and a public bucket.
 @Suite("Access matrix")

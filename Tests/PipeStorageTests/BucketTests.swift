@@ -2,6 +2,7 @@ import Foundation
 import PipeCore
 import PipeStorage
 import Testing
+import PipeTestSupport
 
 @Suite("Buckets")
 struct BucketTests {

@@ -3,6 +3,7 @@ import MetricsTestKit
 import PipeCore
 import PipeStorage
 import Testing
+import PipeTestSupport
 
 @Suite("Read cache")
 struct CacheTests {

@@ -3,6 +3,7 @@ import GRDB
 import PipeCore
 @testable import PipeStorage
 import Testing
+import PipeTestSupport
 
 @Suite("Listing, copying and deleting")
 struct ListAndCopyTests {

@@ -2,6 +2,7 @@ import Foundation
 import PipeCore
 import PipeStorage
 import Testing
+import PipeTestSupport
 
 /// The `ObjectStorage` port as pipelines and other modules see it, through `StorageService.acting(as:)`.
 @Suite("ObjectStorage port")

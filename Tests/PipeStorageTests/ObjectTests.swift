@@ -222,3 +222,4 @@ struct ObjectTests {
 }
 
 import Synchronization
+import PipeTestSupport

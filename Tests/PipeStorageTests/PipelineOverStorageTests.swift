@@ -3,6 +3,7 @@ import PipeCore
 import PipePipeline
 import PipeStorage
 import Testing
+import PipeTestSupport
 
 /// The composition the brief describes: a pipeline reaches storage only through the `ObjectStorage` port, here
 /// the real service acting for the pipeline's owner.

@@ -79,14 +79,3 @@ extension ObjectKey {
     static func named(_ raw: String) -> ObjectKey { try! ObjectKey(raw) }
 }
 
-/// The error an async call throws, or `nil`.
-func pipeError(_ body: () async throws -> Void) async -> PipeError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as PipeError {
-        return error
-    } catch {
-        return PipeError(.internalError, "unexpected \(error)")
-    }
-}

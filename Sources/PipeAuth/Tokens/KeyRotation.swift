@@ -28,7 +28,7 @@ enum KeyRotation {
         let key = try SigningKey.generate(
             settings.algorithm, createdAt: start, signsUntil: signsUntil,
             verifiesUntil: signsUntil.addingTimeInterval(
-                TimeInterval(AccessTokens.maximumLifetimeSetting(settings) + settings.leeway)))
+                TimeInterval(settings.accessTokenLifetime + settings.leeway)))
         try await store.insertSigningKey(key)
         try await store.endSigning(
             before: key.id, at: start,
@@ -39,9 +39,6 @@ enum KeyRotation {
 }
 
 extension AccessTokens {
-    /// The lifetime a key must keep verifying after it stops signing.
-    static func maximumLifetimeSetting(_ settings: TokenSettings) -> Int { settings.accessTokenLifetime }
-
     /// Whether a new key should sign: none signs at `now`, or the signer is older than the rotation interval.
     func needsRotation(at now: Date) -> Bool {
         guard let signer = signingKey(at: now) else { return true }
