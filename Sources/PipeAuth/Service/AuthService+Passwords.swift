@@ -57,7 +57,7 @@ extension AuthService {
             try await store.insertPendingLogin(
                 PendingLoginRecord(
                     challengeHash: Self.hash(challenge), userID: account.id, methods: ["pwd"],
-                    client: client.map { String($0.prefix(Self.maximumClientBytes)) }, attempts: 0, expiresAt: expires))
+                    client: Self.bounded(client: client), attempts: 0, expiresAt: expires))
             return .secondFactorRequired(SecondFactorChallenge(token: challenge, expiresAt: expires))
         }
         return .signedIn(try await startSession(for: account, methods: ["pwd"], client: client))

@@ -11,6 +11,17 @@ extension AuthService {
     /// The longest client description kept with a session.
     static let maximumClientBytes = 256
 
+    /// The client description as kept: at most ``maximumClientBytes`` bytes, cut on a character boundary.
+    static func bounded(client: String?) -> String? {
+        guard let client else { return nil }
+        var cut = ""
+        for character in client {
+            guard cut.utf8.count + character.utf8.count <= maximumClientBytes else { break }
+            cut.append(character)
+        }
+        return cut
+    }
+
     /// Starts a session for `account` and returns its first token pair.
     func startSession(for account: AccountRecord, methods: [String], client: String?) async throws(PipeError)
         -> TokenPair
@@ -23,7 +34,7 @@ extension AuthService {
             absoluteExpiry: now.addingTimeInterval(TimeInterval(configuration.sessions.absoluteTimeout)),
             currentTokenHash: Self.hash(refreshToken), previousTokenHash: nil, previousRotatedAt: nil,
             rotationNonce: nil, generation: 0, revokedAt: nil, revokedReason: nil,
-            client: client.map { String($0.utf8.prefix(Self.maximumClientBytes)) ?? "" })
+            client: Self.bounded(client: client))
         try await store.insertSession(session)
         await audit(.login, user: account.id, session: session.id, ["methods": methods.joined(separator: " ")])
         return try await tokenPair(for: account, session: session.id, methods: methods, refreshToken: refreshToken, now: now)
