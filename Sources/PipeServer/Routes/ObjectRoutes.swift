@@ -71,31 +71,24 @@ struct ObjectRoutes {
             ifMatch: request.headers[.ifMatch].map(Self.unquoted))
         let range = try request.headers[.range].map { header throws(PipeError) in try ByteRange(header: header) }
         do {
-            if head {
-                let info = try await storage.headObject(in: bucket, at: key, conditions: conditions, as: context.principal)
-                var response = Response(status: .ok)
-                try await describe(info, in: &response.headers, principal: context.principal)
-                response.headers[.contentLength] = String(info.size)
-                return response
-            }
+            // HEAD opens the object too: the body is read lazily, so nothing is read for it.
             let download = try await storage.openObject(
-                in: bucket, at: key, range: range, conditions: conditions, as: context.principal)
-            let info = download.info
+                in: bucket, at: key, range: head ? nil : range, conditions: conditions, as: context.principal)
             var response = Response(
-                status: range == nil ? .ok : .partialContent,
-                body: ResponseBody(asyncSequence: download.chunks.map { ByteBuffer(bytes: $0) }))
-            try await describe(info, in: &response.headers, principal: context.principal)
+                status: range == nil || head ? .ok : .partialContent,
+                body: head ? ResponseBody() : ResponseBody(asyncSequence: download.chunks.map { ByteBuffer(bytes: $0) }))
+            Self.describe(download, in: &response.headers)
             response.headers[.contentLength] = String(download.range.count)
-            if range != nil {
+            if range != nil && !head {
                 response.headers[.contentRange] =
-                    "bytes \(download.range.lowerBound)-\(download.range.upperBound - 1)/\(info.size)"
+                    "bytes \(download.range.lowerBound)-\(download.range.upperBound - 1)/\(download.info.size)"
             }
             return response
         } catch where error.code == .notModified {
             // 304 carries the validators and caching headers, never a body.
-            let info = try await storage.headObject(in: bucket, at: key, as: context.principal)
+            let download = try await storage.openObject(in: bucket, at: key, as: context.principal)
             var response = Response(status: .notModified)
-            try await describe(info, in: &response.headers, principal: context.principal)
+            Self.describe(download, in: &response.headers)
             return response
         }
     }
@@ -105,18 +98,14 @@ struct ObjectRoutes {
         return JSONResponse.noContent()
     }
 
-    /// The headers HTTP caches and clients need: type, validators, and `Cache-Control` (`private` for objects of
-    /// buckets that are not public, so shared caches never keep them).
-    func describe(_ info: ObjectInfo, in headers: inout HTTPFields, principal: Principal?) async throws(PipeError) {
-        headers[.contentType] = info.contentType
-        headers[.eTag] = Self.quoted(info.etag)
-        headers[.lastModified] = HTTPDate.format(info.updatedAt)
+    /// The headers HTTP caches and clients need: type, validators, and the `Cache-Control` storage decided
+    /// (`private` for objects of buckets that are not public, so shared caches never keep them).
+    static func describe(_ download: ObjectDownload, in headers: inout HTTPFields) {
+        headers[.contentType] = download.info.contentType
+        headers[.eTag] = quoted(download.info.etag)
+        headers[.lastModified] = HTTPDate.format(download.info.updatedAt)
         headers[.acceptRanges] = "bytes"
-        let isPublic = (try? await storage.getBucket(info.bucket, as: principal))?.isPublic ?? false
-        headers[.cacheControl] = info.cacheControl ?? (isPublic ? "public, max-age=60" : "private, no-cache")
-        if !isPublic, let cache = info.cacheControl, !cache.lowercased().contains("private") {
-            headers[.cacheControl] = "private, " + cache
-        }
+        headers[.cacheControl] = download.cacheControl
     }
 
     static func quoted(_ etag: String) -> String { "\"" + etag + "\"" }

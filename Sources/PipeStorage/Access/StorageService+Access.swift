@@ -17,7 +17,7 @@ extension StorageService {
     /// The bucket and the object for a read, looked up together, once `principal` is known to be allowed to read
     /// the object (the object record is not used before the check passes).
     func readableObject(_ bucket: BucketName, _ key: ObjectKey, by principal: Principal?) async throws(PipeError)
-        -> ObjectRecord
+        -> (bucket: BucketRecord, object: ObjectRecord)
     {
         let (record, object) = try await metadata.bucketAndObject(bucket, key)
         guard let record, Self.discovers(record, principal) else {
@@ -25,7 +25,7 @@ extension StorageService {
         }
         try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
         guard let object else { throw PipeError.noObject(bucket, key) }
-        return object
+        return (record, object)
     }
 
     /// Whether `principal` may know `record`'s bucket exists: its policy says so, and the principal's token (when

@@ -13,8 +13,19 @@ public struct ObjectDownload: Sendable {
     public let info: ObjectInfo
     /// The byte offsets ``chunks`` delivers: the whole object unless a range was asked for.
     public let range: Range<Int64>
+    /// The `Cache-Control` an HTTP response serving the object must carry: the object's own, made `private` when its
+    /// bucket is not public (so shared caches never keep it, even after a bucket stops being public); when the
+    /// object sets none, `private, no-cache`, or `public, max-age=60` in a public bucket.
+    public let cacheControl: String
     /// The bytes of ``range``, in order, in chunks of up to the configured chunk size.
     public let chunks: ObjectByteStream
+
+    static func cacheControl(for info: ObjectInfo, bucketIsPublic: Bool) -> String {
+        guard let own = info.cacheControl else { return bucketIsPublic ? "public, max-age=60" : "private, no-cache" }
+        let lowered = own.lowercased()
+        if bucketIsPublic || lowered.contains("private") || lowered.contains("no-store") { return own }
+        return "private, " + own
+    }
 }
 
 /// The bytes of an object as an `AsyncSequence` of chunks.

@@ -23,7 +23,7 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, conditions: ReadConditions = ReadConditions(),
         as principal: Principal?
     ) async throws(PipeError) -> ObjectInfo {
-        let info = try await readableObject(bucket, key, by: principal).info
+        let info = try await readableObject(bucket, key, by: principal).object.info
         try conditions.check(info)
         return info
     }
@@ -35,8 +35,9 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> ObjectDownload {
-        let object = try await readableObject(bucket, key, by: principal)
-        return try await open(bucket, key, range: range, conditions: conditions, found: object)
+        let (record, object) = try await readableObject(bucket, key, by: principal)
+        return try await open(
+            bucket, key, range: range, conditions: conditions, found: object, bucketIsPublic: record.bucket.isPublic)
     }
 
     /// Opens an object authorized by a signed URL (``verifySignedURL(method:bucket:key:query:contentType:)``).
@@ -50,7 +51,9 @@ extension StorageService {
         let (record, object) = try await metadata.bucketAndObject(access.bucket, access.key)
         try access.check(record)
         guard let object else { throw PipeError.noObject(access.bucket, access.key) }
-        return try await open(access.bucket, access.key, range: range, conditions: conditions, found: object)
+        return try await open(
+            access.bucket, access.key, range: range, conditions: conditions, found: object,
+            bucketIsPublic: record?.bucket.isPublic ?? false)
     }
 
     /// Reads an object (or a range) into memory; needs `read` on the object.
@@ -65,7 +68,7 @@ extension StorageService {
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> StoredObject {
         let generation = cache.generation
-        let found = try await readableObject(bucket, key, by: principal)
+        let found = try await readableObject(bucket, key, by: principal).object
         // The record was just read, so a cached copy is used only while it is still the current version: even a
         // write by another process sharing the store cannot make the cache serve stale bytes.
         if range == nil, let cached = cache.lookup(bucket, key), cached.info.etag == found.info.etag,
@@ -120,7 +123,7 @@ extension StorageService {
     /// lookup runs again and finds the new one, so the reader gets the whole old object or the whole new one.
     func open(
         _ bucket: BucketName, _ key: ObjectKey, range: ByteRange?, conditions: ReadConditions,
-        found: ObjectRecord? = nil
+        found: ObjectRecord? = nil, bucketIsPublic: Bool = false
     ) async throws(PipeError) -> ObjectDownload {
         for attempt in 0..<8 {
             let object: ObjectRecord
@@ -144,6 +147,7 @@ extension StorageService {
             let counter = metrics.bytesRead
             return ObjectDownload(
                 info: object.info, range: span,
+                cacheControl: ObjectDownload.cacheControl(for: object.info, bucketIsPublic: bucketIsPublic),
                 chunks: ObjectByteStream(source: .blob(reader), onBytes: { counter.increment(by: Int64($0)) }))
         }
         throw PipeError(.unavailable, "\(key) kept changing while it was being opened")
