@@ -1,6 +1,7 @@
 import Foundation
 import PipeCore
 import PipePipeline
+import PipeTestSupport
 import Testing
 
 /// A clock tests move by hand.
@@ -116,19 +117,64 @@ struct JobQueueContractTests {
         #expect(await code { _ = try await queue.replay(replayed.id) } == .conflict)
     }
 
+    @Test("listings filter by owner, state and pipeline, newest first, a page at a time", arguments: kinds)
+    func listing(kind: String) async throws {
+        let fixture = try QueueFixture(kind)
+        let queue = fixture.queue
+        let alice = try UserID("alice")
+        let bob = try UserID("bob")
+        let other = try PipelineID("other")
+        var mine: [Job] = []
+        for number in 0..<5 {
+            mine.append(
+                try await queue.enqueue(
+                    pipeline: number == 2 ? other : pipeline, payload: ["n": .number(.int(Int64(number)))],
+                    idempotencyKey: nil, owner: alice))
+        }
+        _ = try await queue.enqueue(pipeline: pipeline, payload: [:], idempotencyKey: nil, owner: bob)
+        let lease = try #require(try await queue.claim(leaseDuration: .seconds(10)))
+        #expect(lease.job.id == mine[0].id)
+
+        let first = try await queue.jobs(matching: JobFilter(owner: alice), limit: 2, cursor: nil)
+        #expect(first.items.map(\.id) == [mine[4].id, mine[3].id])
+        let second = try await queue.jobs(matching: JobFilter(owner: alice), limit: 2, cursor: first.nextCursor)
+        #expect(second.items.map(\.id) == [mine[2].id, mine[1].id])
+        let last = try await queue.jobs(matching: JobFilter(owner: alice), limit: 2, cursor: second.nextCursor)
+        #expect(last.items.map(\.id) == [mine[0].id] && last.nextCursor == nil)
+
+        #expect(try await queue.jobs(matching: JobFilter(owner: alice, state: .running), limit: 10, cursor: nil).items.map(\.id) == [mine[0].id])
+        #expect(try await queue.jobs(matching: JobFilter(pipeline: other), limit: 10, cursor: nil).items.map(\.id) == [mine[2].id])
+        #expect(try await queue.jobs(matching: JobFilter(owner: bob), limit: 10, cursor: nil).items.count == 1)
+        #expect(try await queue.jobs(matching: JobFilter(), limit: 10, cursor: nil).items.count == 6)
+        #expect(await code { _ = try await queue.jobs(matching: JobFilter(), limit: 0, cursor: nil) } == .invalidArgument)
+        #expect(await code { _ = try await queue.jobs(matching: JobFilter(), limit: 1001, cursor: nil) } == .invalidArgument)
+        #expect(await code { _ = try await queue.jobs(matching: JobFilter(), limit: 5, cursor: "x1") } == .invalidArgument)
+    }
+
     @Test("an idempotency key makes a second submission return the first job", arguments: kinds)
     func idempotency(kind: String) async throws {
         let fixture = try QueueFixture(kind)
         let queue = fixture.queue
-        let first = try await queue.enqueue(pipeline: pipeline, payload: ["n": 1], idempotencyKey: "order-42")
+        let first = try await queue.enqueue(pipeline: pipeline, payload: ["n": 1.5, "s": "é"], idempotencyKey: "order-42")
         let lease = try #require(try await queue.claim(leaseDuration: .seconds(10)))
-        let second = try await queue.enqueue(pipeline: pipeline, payload: ["n": 2], idempotencyKey: "order-42")
+        let second = try await queue.enqueue(pipeline: pipeline, payload: ["n": 1.5, "s": "é"], idempotencyKey: "order-42")
         #expect(second.id == first.id && second.state == .running)
         let other = try await queue.enqueue(pipeline: pipeline, payload: ["n": 3], idempotencyKey: "order-43")
         #expect(other.id != first.id)
         _ = try await queue.complete(lease)
         #expect(
-            try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: "order-42").state == .succeeded)
+            try await queue.enqueue(pipeline: pipeline, payload: ["n": 1.5, "s": "é"], idempotencyKey: "order-42").state
+                == .succeeded)
+        // The same key for another request is refused, naming the job the key made.
+        let reused = await pipeError {
+            _ = try await queue.enqueue(pipeline: pipeline, payload: ["n": 2], idempotencyKey: "order-42")
+        }
+        #expect(reused?.code == .idempotencyKeyReused && reused?.details["job"] == first.id.rawValue)
+        #expect(
+            await code {
+                _ = try await queue.enqueue(
+                    pipeline: try PipelineID("other"), payload: ["n": 1.5, "s": "é"], idempotencyKey: "order-42")
+            } == .idempotencyKeyReused)
         #expect(
             await code { _ = try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: "") }
                 == .invalidArgument)
@@ -234,7 +280,7 @@ struct JobQueueContractTests {
         }
         #expect(claimed.count == 200 && Set(claimed).count == 200)
         let reopened = try SQLiteJobQueue(path: path, now: { clock.now })
-        let again = try await reopened.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: "k7")
+        let again = try await reopened.enqueue(pipeline: pipeline, payload: ["n": .int(7)], idempotencyKey: "k7")
         #expect(again.state == .succeeded)
         #expect(try await reopened.stats().queued == 0)
     }

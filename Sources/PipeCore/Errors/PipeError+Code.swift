@@ -126,6 +126,10 @@ extension PipeError.Code {
     public static let dataCorrupted = Self("data_corrupted", status: 500)
     /// No job has this id.
     public static let jobNotFound = Self("job_not_found", status: 404)
+    /// An `Idempotency-Key` already made a job for a different request (another pipeline or body).
+    public static let idempotencyKeyReused = Self("idempotency_key_reused", status: 422)
+    /// No pipeline definition has this name (or the caller may not see it), or not this version.
+    public static let pipelineNotFound = Self("pipeline_not_found", status: 404)
     /// A pipeline definition failed validation.
     public static let invalidPipeline = Self("invalid_pipeline", status: 422)
     /// A pipeline stage failed on a record; `details["stage"]` names the stage and
@@ -154,7 +158,8 @@ extension PipeError.Code {
         .expressionSyntax, .expressionInvalidType, .expressionInvalidArity, .expressionUnknownFunction,
         .expressionInvalidValue, .expressionNotANumber, .expressionUndefinedVariable,
         .bucketNotFound, .bucketExists, .objectNotFound, .objectExists, .notModified, .rangeNotSatisfiable,
-        .quotaExceeded, .uploadNotFound, .signatureInvalid, .dataCorrupted, .jobNotFound, .invalidPipeline,
+        .quotaExceeded, .uploadNotFound, .signatureInvalid, .dataCorrupted, .jobNotFound, .idempotencyKeyReused,
+        .pipelineNotFound, .invalidPipeline,
         .pipelineStageFailed, .tokenInvalid, .tokenExpired, .sessionInvalid, .invalidCredentials, .oauthFailed,
     ]
 

@@ -29,24 +29,35 @@
 public protocol JobQueue: Sendable {
     /// Adds a job for `pipeline` in state ``JobState/queued`` and returns it.
     ///
-    /// With an `idempotencyKey`, a second enqueue with the same key (from any process sharing the queue) adds
-    /// nothing and returns the job the first one made, in whatever state it is now: a client that retries a
-    /// submission after a timeout cannot start the work twice. Keys are at most 512 bytes (callers that scope keys
-    /// per account prefix them).
+    /// With an `idempotencyKey`, a second enqueue with the same key and the same pipeline and payload (from any
+    /// process sharing the queue) adds nothing and returns the job the first one made, in whatever state it is
+    /// now: a client that retries a submission after a timeout cannot start the work twice. The same key with a
+    /// different pipeline or payload is a client bug (two requests sharing a key), refused rather than answered
+    /// with a job that did other work. Keys are at most 512 bytes (callers that scope keys per account prefix them).
     ///
     /// - Parameters:
     ///   - pipeline: the pipeline the job runs.
     ///   - payload: what the worker needs (the definition, input records).
     ///   - idempotencyKey: the key, if any.
     ///   - owner: the account that submitted the job (``Job/owner``).
-    /// - Throws: ``PipeError/Code/invalidArgument`` for an empty or over-long key; ``PipeError/Code/limitExceeded``
-    ///   when the queue is full.
+    /// - Throws: ``PipeError/Code/invalidArgument`` for an empty or over-long key;
+    ///   ``PipeError/Code/idempotencyKeyReused`` for a known key with another pipeline or payload;
+    ///   ``PipeError/Code/limitExceeded`` when the queue is full.
     func enqueue(pipeline: PipelineID, payload: JSONValue, idempotencyKey: String?, owner: UserID?)
         async throws(PipeError) -> Job
 
     /// Returns a job's current record.
     ///
     /// - Throws: ``PipeError/Code/jobNotFound``.
+    /// Jobs that pass `filter`, newest first, one page at a time.
+    ///
+    /// - Parameters:
+    ///   - filter: which jobs.
+    ///   - limit: 1…``JobFilter/maxPageSize`` jobs per page.
+    ///   - cursor: `nil` for the first page, then the previous page's `nextCursor`.
+    /// - Throws: `invalid_argument` for a limit out of range or a cursor no listing returned.
+    func jobs(matching filter: JobFilter, limit: Int, cursor: String?) async throws(PipeError) -> Page<Job>
+
     func job(_ id: JobID) async throws(PipeError) -> Job
 
     /// Claims the next job that is ready to run (queued, or retrying with its backoff over), moves it to
@@ -138,6 +149,20 @@ public struct JobQueueStats: Sendable, Hashable, Codable {
 }
 
 extension Job {
+    /// Refuses an idempotency key that already made `existing` for another pipeline or payload.
+    ///
+    /// - Throws: ``PipeError/Code/idempotencyKeyReused``.
+    public static func checkReuse(
+        of existing: Job, storedPayload: JSONValue, pipeline: PipelineID, payload: JSONValue
+    ) throws(PipeError) {
+        guard existing.pipeline == pipeline, storedPayload == payload else {
+            throw PipeError(
+                .idempotencyKeyReused,
+                "this idempotency key was used for a different request (job \(existing.id)); use a new key",
+                details: ["job": existing.id.rawValue])
+        }
+    }
+
     /// Checks an idempotency key for ``JobQueue/enqueue(pipeline:payload:idempotencyKey:owner:)``: non-empty, at
     /// most `limit` bytes (512 at the queue; 256 for keys clients send, which callers prefix with the account).
     /// - Throws: ``PipeError/Code/invalidArgument``.

@@ -13,10 +13,13 @@ public actor InMemoryJobQueue: JobQueue {
         var payload: JSONValue
         var lease: (token: String, expiresAt: Date)?
         var readyAt: Date
+        /// Enqueue order, for listings.
+        var sequence: Int64
     }
 
     private var entries: [JobID: Entry] = [:]
     private var keys: [String: JobID] = [:]
+    private var lastSequence: Int64 = 0
     /// Dead-lettered jobs, oldest first.
     private var deadLettered: [JobID] = []
     /// Queued and retrying jobs, oldest first: the only ones `claim` looks at.
@@ -41,6 +44,7 @@ public actor InMemoryJobQueue: JobQueue {
     {
         try Job.validate(idempotencyKey: idempotencyKey)
         if let idempotencyKey, let existing = keys[idempotencyKey], let entry = entries[existing] {
+            try Job.checkReuse(of: entry.job, storedPayload: entry.payload, pipeline: pipeline, payload: payload)
             return entry.job
         }
         if entries.count >= maxJobs { dropOldestFinished() }
@@ -49,10 +53,21 @@ public actor InMemoryJobQueue: JobQueue {
         }
         let date = now()
         let job = Job(pipeline: pipeline, createdAt: date, owner: owner)
-        entries[job.id] = Entry(job: job, payload: payload, lease: nil, readyAt: date)
+        lastSequence += 1
+        entries[job.id] = Entry(job: job, payload: payload, lease: nil, readyAt: date, sequence: lastSequence)
         pending.append(job.id)
         if let idempotencyKey { keys[idempotencyKey] = job.id }
         return job
+    }
+
+    public func jobs(matching filter: JobFilter, limit: Int, cursor: String?) throws(PipeError) -> Page<Job> {
+        let position = try JobFilter.position(limit: limit, cursor: cursor) ?? Int64.max
+        expireLeases(at: now())
+        let matching = entries.values.filter { $0.sequence < position && filter.matches($0.job) }
+            .sorted { $0.sequence > $1.sequence }
+        let page = matching.prefix(limit)
+        return Page(
+            items: page.map(\.job), nextCursor: matching.count > limit ? page.last.map { String($0.sequence) } : nil)
     }
 
     public func job(_ id: JobID) throws(PipeError) -> Job {

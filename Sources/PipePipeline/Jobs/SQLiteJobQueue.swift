@@ -72,6 +72,10 @@ public final class SQLiteJobQueue: JobQueue {
         migrator.registerMigration("pipe_jobs_v2_owner") { db in
             try db.execute(sql: "ALTER TABLE pipe_jobs ADD COLUMN owner TEXT")
         }
+        // Listings are per account, newest first.
+        migrator.registerMigration("pipe_jobs_v3_owner_index") { db in
+            try db.execute(sql: "CREATE INDEX pipe_jobs_owner ON pipe_jobs (owner, seq)")
+        }
         return migrator
     }
 
@@ -89,7 +93,10 @@ public final class SQLiteJobQueue: JobQueue {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM pipe_jobs WHERE idempotency_key = ?", arguments: [idempotencyKey])
             {
-                return try Self.job(from: row)
+                let existing = try Self.job(from: row)
+                try Job.checkReuse(
+                    of: existing, storedPayload: try Self.payload(from: row), pipeline: pipeline, payload: payload)
+                return existing
             }
             let count =
                 try Int.fetchOne(
@@ -110,6 +117,35 @@ public final class SQLiteJobQueue: JobQueue {
                     owner?.rawValue,
                 ])
             return job
+        }
+    }
+
+    public func jobs(matching filter: JobFilter, limit: Int, cursor: String?) async throws(PipeError) -> Page<Job> {
+        let position = try JobFilter.position(limit: limit, cursor: cursor)
+        return try await read { db throws in
+            var conditions = ["seq < ?"]
+            var arguments: StatementArguments = [position ?? Int64.max]
+            if let owner = filter.owner {
+                conditions.append("owner = ?")
+                arguments += [owner.rawValue]
+            }
+            if let state = filter.state {
+                conditions.append("state = ?")
+                arguments += [state.rawValue]
+            }
+            if let pipeline = filter.pipeline {
+                conditions.append("pipeline = ?")
+                arguments += [pipeline.rawValue]
+            }
+            arguments += [limit + 1]
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM pipe_jobs WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ?",
+                arguments: arguments)
+            let page = rows.prefix(limit)
+            return Page(
+                items: try page.map { try Self.job(from: $0) },
+                nextCursor: rows.count > limit ? page.last.map { String($0["seq"] as Int64) } : nil)
         }
     }
 
