@@ -155,12 +155,20 @@ extension Job {
     public static func checkReuse(
         of existing: Job, storedPayload: JSONValue, pipeline: PipelineID, payload: JSONValue
     ) throws(PipeError) {
-        guard existing.pipeline == pipeline, storedPayload == payload else {
+        guard existing.pipeline == pipeline, requestIdentity(storedPayload) == requestIdentity(payload) else {
             throw PipeError(
                 .idempotencyKeyReused,
                 "this idempotency key was used for a different request (job \(existing.id)); use a new key",
                 details: ["job": existing.id.rawValue])
         }
+    }
+
+    /// What identifies the request a payload came from: the whole payload, except for a run of a registered
+    /// pipeline (a `registered` member naming the pipeline and the version asked for), which is identified by that
+    /// and its `input`, not by the definition it resolved to.
+    static func requestIdentity(_ payload: JSONValue) -> JSONValue {
+        guard case .object(let object) = payload, let registered = object["registered"] else { return payload }
+        return ["registered": registered, "input": object["input"] ?? .null]
     }
 
     /// Checks an idempotency key for ``JobQueue/enqueue(pipeline:payload:idempotencyKey:owner:)``: non-empty, at

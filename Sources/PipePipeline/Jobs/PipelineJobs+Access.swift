@@ -23,15 +23,44 @@ extension PipelineJobs {
         _ definition: PipelineDefinition, input: [JSONValue]? = nil, idempotencyKey: String? = nil,
         as principal: Principal?
     ) async throws(PipeError) -> Job {
+        let (owner, key) = try authorizeRun(definition.name, idempotencyKey: idempotencyKey, as: principal)
+        return try await Self.submit(
+            definition, input: input, idempotencyKey: key, owner: owner, to: queue, transforms: environment.transforms)
+    }
+
+    /// Runs a version of a registered pipeline as `principal` (see ``submit(_:input:idempotencyKey:as:)``).
+    ///
+    /// - Parameters:
+    ///   - name: the pipeline, in the caller's namespace of `registry`.
+    ///   - version: the version; `nil` for the latest.
+    ///   - input: records for a `caller` source.
+    ///   - idempotencyKey: 1–256 bytes; the same key from the same account with the same name, version and input
+    ///     returns the first job, even when a newer version was registered since.
+    ///   - registry: where the definition is registered.
+    ///   - principal: the caller.
+    /// - Throws: `pipeline_not_found`; what ``submit(_:input:idempotencyKey:as:)`` throws.
+    public func run(
+        _ name: PipelineName, version: Int? = nil, input: [JSONValue]? = nil, idempotencyKey: String? = nil,
+        from registry: any PipelineRegistry, as principal: Principal?
+    ) async throws(PipeError) -> Job {
+        let (owner, key) = try authorizeRun(name, idempotencyKey: idempotencyKey, as: principal)
+        let registered = try await registry.pipeline(name, version: version, owner: owner)
+        return try await Self.submit(
+            registered.definition, input: input, idempotencyKey: key, owner: owner, registered: (name, version),
+            to: queue, transforms: environment.transforms)
+    }
+
+    /// The submitting account and its account-scoped idempotency key, once the caller may run `name`.
+    private func authorizeRun(_ name: PipelineName, idempotencyKey: String?, as principal: Principal?)
+        throws(PipeError) -> (UserID, String?)
+    {
         guard let principal else { throw PipeError(.unauthenticated, "sign in to run pipelines") }
-        let pipeline = try PipelineID(definition.name.rawValue)
-        guard AccessPolicy(owner: principal.id).allows(principal, .run, on: .pipeline(pipeline)) else {
+        guard AccessPolicy(owner: principal.id).allows(principal, .run, on: .pipeline(try PipelineID(name.rawValue)))
+        else {
             throw PipeError(.forbidden, "the token's scopes do not allow running pipelines (pipelines:run)")
         }
         try Job.validate(idempotencyKey: idempotencyKey, limit: 256)
-        return try await Self.submit(
-            definition, input: input, idempotencyKey: idempotencyKey.map { principal.id.rawValue + "/" + $0 },
-            owner: principal.id, to: queue, transforms: environment.transforms)
+        return (principal.id, idempotencyKey.map { principal.id.rawValue + "/" + $0 })
     }
 
     /// A job's record, for its owner or an admin.

@@ -82,23 +82,43 @@ public actor PipelineJobs {
     /// runs it); see ``submit(_:input:idempotencyKey:)``.
     ///
     /// `owner` records who submitted it (``submit(_:input:idempotencyKey:as:)`` passes the caller).
+    ///
+    /// `registered` marks a run of a registered pipeline: the name and version the caller asked for (version `nil`
+    /// for "latest"). An idempotent retry is then matched on that and the input, not on the definition it resolved
+    /// to, so a retry still finds its job after a new version was registered in between.
     public static func submit(
         _ definition: PipelineDefinition, input: [JSONValue]? = nil, idempotencyKey: String? = nil,
-        owner: UserID? = nil, to queue: any JobQueue, transforms: PipelineTransforms = PipelineTransforms()
+        owner: UserID? = nil, registered: (name: PipelineName, version: Int?)? = nil, to queue: any JobQueue,
+        transforms: PipelineTransforms = PipelineTransforms()
     ) async throws(PipeError) -> Job {
-        _ = try definition.compile(transforms: transforms)  // refuse bad definitions before they reach the queue
-        if definition.sink == .caller {
-            throw PipeError(.invalidPipeline, "sink: a job cannot have a caller sink", details: ["field": "sink"])
-        }
+        try checkRunnable(definition, transforms: transforms)
         if definition.source == .caller && input == nil {
             throw PipeError(
                 .invalidPipeline, "source: a caller source needs input records", details: ["field": "source"])
         }
         var payload: JSONObject = ["definition": definition.json]
         if let input { payload["input"] = .array(input) }
+        if let registered {
+            payload["registered"] = [
+                "name": .string(registered.name.rawValue), "version": registered.version.map { .int($0) } ?? .null,
+            ]
+        }
         return try await queue.enqueue(
             pipeline: PipelineID(definition.name.rawValue), payload: .object(payload), idempotencyKey: idempotencyKey,
             owner: owner)
+    }
+
+    /// Checks that `definition` compiles and can run as a job (a job has no caller to hand records to, so no
+    /// `caller` sink); registries call it before storing a definition.
+    ///
+    /// - Throws: `invalid_pipeline`.
+    public static func checkRunnable(
+        _ definition: PipelineDefinition, transforms: PipelineTransforms = PipelineTransforms()
+    ) throws(PipeError) {
+        _ = try definition.compile(transforms: transforms)
+        if definition.sink == .caller {
+            throw PipeError(.invalidPipeline, "sink: a job cannot have a caller sink", details: ["field": "sink"])
+        }
     }
 
     /// The job's events: its current state first, then changes and progress until it finishes.

@@ -15,7 +15,7 @@ import PipeCore
 /// let job = try await queue.enqueue(pipeline: pipeline, payload: payload, idempotencyKey: "import-2026-11-29")
 /// ```
 public final class SQLiteJobQueue: JobQueue {
-    private let database: DatabaseQueue
+    private let database: DurableSQLite
     private let now: @Sendable () -> Date
     private let maxJobs: Int
 
@@ -31,17 +31,7 @@ public final class SQLiteJobQueue: JobQueue {
     {
         self.now = now
         self.maxJobs = maxJobs
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        configuration.busyMode = .timeout(30)
-        configuration.label = "pipe.jobs"
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(database)
-        } catch {
-            throw PipeError(.unavailable, "cannot open the job queue at \(path): \(error)", details: ["path": path])
-        }
+        database = try DurableSQLite(path: path, label: "pipe.jobs", name: "the job queue", migrator: Self.migrator)
     }
 
     static var migrator: DatabaseMigrator {
@@ -404,31 +394,10 @@ public final class SQLiteJobQueue: JobQueue {
     // MARK: Access
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
-        do {
-            return try await database.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
-        } catch {
-            throw Self.pipeError(error)
-        }
+        try await database.write(body)
     }
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
-        do {
-            return try await database.read(body)
-        } catch {
-            throw Self.pipeError(error)
-        }
-    }
-
-    static func pipeError(_ error: any Error) -> PipeError {
-        if let error = error as? PipeError { return error }
-        if error is CancellationError { return PipeError(.cancelled, "the queue operation was cancelled") }
-        return PipeError(.unavailable, "the job queue failed: \(error)")
+        try await database.read(body)
     }
 }
