@@ -47,6 +47,7 @@ public final class PipeServer: Sendable {
         BucketRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
         ObjectRoutes(storage: deployment.storage).add(to: router)
         JobRoutes(jobs: deployment.jobs, configuration: configuration).add(to: router)
+        PipelineRoutes(registry: deployment.pipelines, jobs: deployment.jobs, configuration: configuration).add(to: router)
         return router
     }
 

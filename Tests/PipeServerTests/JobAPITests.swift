@@ -35,6 +35,10 @@ struct JobAPITests {
                 .post, "/v1/jobs", token: alice.token, json: ["definition": Self.definition, "input": [["n": 1], ["n": 2]]],
                 headers: ["Idempotency-Key": "first"])
             #expect(again.json["id"]?.stringValue == id)
+            let reused = try await server.send(
+                .post, "/v1/jobs", token: alice.token, json: ["definition": Self.definition, "input": [["n": 3]]],
+                headers: ["Idempotency-Key": "first"])
+            #expect(reused.status == 422 && reused.errorCode == "idempotency_key_reused")
 
             for path in ["/v1/jobs/\(id)", "/v1/jobs/\(id)/events", "/v1/jobs/\(id)/result"] {
                 let other = try await server.send(.get, path, token: bob.token)

@@ -63,6 +63,28 @@ extension PipelineJobs {
         return (principal.id, idempotencyKey.map { principal.id.rawValue + "/" + $0 })
     }
 
+    /// The caller's own jobs that pass `filter` (its `owner` is replaced by the caller), newest first.
+    ///
+    /// - Parameters:
+    ///   - filter: state and pipeline to match.
+    ///   - limit: 1…``JobFilter/maxPageSize`` per page.
+    ///   - cursor: the previous page's `nextCursor`.
+    ///   - principal: the caller.
+    /// - Throws: `unauthenticated`; `forbidden` when its scopes do not allow `pipelines:read`; `invalid_argument`
+    ///   for a bad limit or cursor.
+    public func jobs(matching filter: JobFilter, limit: Int, cursor: String?, as principal: Principal?)
+        async throws(PipeError) -> Page<Job>
+    {
+        guard let principal else { throw PipeError(.unauthenticated, "sign in to list jobs") }
+        guard principal.scopes.isEmpty || principal.hasScope("pipelines:read") || principal.hasScope("pipelines:admin")
+        else {
+            throw PipeError(.forbidden, "the token's scopes do not allow reading jobs (pipelines:read)")
+        }
+        var own = filter
+        own.owner = principal.id
+        return try await queue.jobs(matching: own, limit: limit, cursor: cursor)
+    }
+
     /// A job's record, for its owner or an admin.
     ///
     /// - Parameters:

@@ -121,6 +121,14 @@ public actor PipelineJobs {
         }
     }
 
+    /// Checks that `definition` can run as a job here, with this runner's custom transforms (see
+    /// ``checkRunnable(_:transforms:)``).
+    ///
+    /// - Throws: `invalid_pipeline`.
+    public nonisolated func checkRunnable(_ definition: PipelineDefinition) throws(PipeError) {
+        try Self.checkRunnable(definition, transforms: environment.transforms)
+    }
+
     /// The job's events: its current state first, then changes and progress until it finishes.
     public func events(_ id: JobID) async -> AsyncStream<JobEvent> {
         let (stream, continuation) = AsyncStream<JobEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))

@@ -12,6 +12,7 @@ import PipeStorage
 /// .pipe/auth/auth.sqlite       accounts, sessions, keys, audit log
 /// .pipe/storage/               bucket metadata and blobs
 /// .pipe/jobs.sqlite            the job queue
+/// .pipe/pipelines.sqlite       registered pipeline definitions
 /// .pipe/admin-created          written once the first admin exists
 /// ```
 public final class Deployment: Sendable {
@@ -21,14 +22,18 @@ public final class Deployment: Sendable {
     public let storage: StorageService
     /// Pipeline jobs and the in-process workers.
     public let jobs: PipelineJobs
+    /// Registered pipeline definitions.
+    public let pipelines: any PipelineRegistry
     /// The queue the jobs wait in.
     public let queue: any JobQueue
     /// The configuration it runs with.
     public let configuration: ServerConfiguration
 
     private init(
-        auth: AuthService, storage: StorageService, jobs: PipelineJobs, queue: any JobQueue, configuration: ServerConfiguration
+        auth: AuthService, storage: StorageService, jobs: PipelineJobs, pipelines: any PipelineRegistry, queue: any JobQueue,
+        configuration: ServerConfiguration
     ) {
+        self.pipelines = pipelines
         self.auth = auth
         self.storage = storage
         self.jobs = jobs
@@ -59,7 +64,9 @@ public final class Deployment: Sendable {
         environment.storageForOwner = { owner in storage.acting(as: Principal(id: owner)) }
         let jobs = PipelineJobs(
             queue: queue, leaseDuration: .seconds(configuration.jobLeaseSeconds), environment: environment)
-        return Deployment(auth: auth, storage: storage, jobs: jobs, queue: queue, configuration: configuration)
+        let pipelines = try SQLitePipelineRegistry(path: root.appendingPathComponent("pipelines.sqlite").path)
+        return Deployment(
+            auth: auth, storage: storage, jobs: jobs, pipelines: pipelines, queue: queue, configuration: configuration)
     }
 
     /// The admin created on first start, and its API key: shown once, never stored in the clear or logged.

@@ -35,6 +35,21 @@ extension Request {
     }
 }
 
+extension Request {
+    /// A listing's page size (`limit`, default `defaultLimit`, at most `maxLimit`) and `cursor` from the query.
+    func page(defaultLimit: Int = 100, maxLimit: Int = 1000) throws(PipeError) -> (limit: Int, cursor: String?) {
+        let query = uri.queryParameters
+        var limit = defaultLimit
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...maxLimit).contains(value) else {
+                throw PipeError(.invalidArgument, "limit must be a number from 1 to \(maxLimit)", details: ["field": "limit"])
+            }
+            limit = value
+        }
+        return (limit, query.get("cursor"))
+    }
+}
+
 extension JSONObject {
     /// Refuses members outside `allowed`: a misspelt or smuggled field (`roles`, `owner`) is an error, not ignored.
     func onlyFields(_ allowed: Set<String>) throws(PipeError) {
@@ -60,6 +75,35 @@ extension JSONObject {
             throw PipeError(.invalidArgument, "\(key) must be an array of at most \(limit) strings", details: ["field": key])
         }
         return items.compactMap(\.stringValue)
+    }
+
+    /// An optional whole number within `range`; `nil` when absent.
+    func int(_ key: String, in range: ClosedRange<Int>) throws(PipeError) -> Int? {
+        guard let value = self[key], !value.isNull else { return nil }
+        guard case .number(let number) = value, let int = number.exactInt, range.contains(int) else {
+            throw PipeError(
+                .invalidArgument, "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                details: ["field": key])
+        }
+        return int
+    }
+
+    /// An optional boolean; `nil` when absent.
+    func bool(_ key: String) throws(PipeError) -> Bool? {
+        switch self[key] {
+        case .bool(let flag)?: return flag
+        case nil, .null?: return nil
+        default: throw PipeError(.invalidArgument, "\(key) must be true or false", details: ["field": key])
+        }
+    }
+
+    /// An optional array of records (JSON values); `nil` when absent.
+    func records(_ key: String) throws(PipeError) -> [JSONValue]? {
+        guard let value = self[key], !value.isNull else { return nil }
+        guard let records = value.arrayValue else {
+            throw PipeError(.invalidArgument, "\(key) must be an array of records", details: ["field": key])
+        }
+        return records
     }
 
     func requiredString(_ key: String) throws(PipeError) -> String {

@@ -12,10 +12,13 @@ struct JobRoutes {
     let configuration: ServerConfiguration
 
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
+    /// Definitions with their input records can be larger than other JSON bodies.
+    static let maxSubmissionBytes = 4 << 20
 
     func add(to router: Router<PipeRequestContext>) {
         let group = router.group("v1/jobs")
         group.post { request, context in try await submit(request, context) }
+        group.get { request, context in try await list(request, context) }
         group.get(":job") { _, context in try await job(context) }
         group.get(":job/result") { _, context in try await result(context) }
         group.get(":job/events") { _, context in try await events(context) }
@@ -24,23 +27,35 @@ struct JobRoutes {
 
     func submit(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
         let principal = try context.requirePrincipal()
-        // Definitions with their input records can be larger than other JSON bodies.
-        let body = try await request.jsonObject(limit: max(configuration.maxJSONBodyBytes, 4 << 20))
+        let body = try await request.jsonObject(limit: max(configuration.maxJSONBodyBytes, Self.maxSubmissionBytes))
         try body.onlyFields(["definition", "input"])
         guard let definitionJSON = body["definition"] else {
             throw PipeError(.invalidArgument, "definition is required", details: ["field": "definition"])
         }
         let definition = try PipelineDefinition.decode(definitionJSON)
-        var input: [JSONValue]?
-        if let given = body["input"] {
-            guard let records = given.arrayValue else {
-                throw PipeError(.invalidArgument, "input must be an array of records", details: ["field": "input"])
-            }
-            input = records
-        }
         let job = try await jobs.submit(
-            definition, input: input, idempotencyKey: request.headers[Self.idempotencyHeader], as: principal)
+            definition, input: try body.records("input"), idempotencyKey: request.headers[Self.idempotencyHeader], as: principal)
         return JSONResponse.make(Self.json(job), status: 202)
+    }
+
+    /// The caller's jobs, newest first, filtered by `state` and `pipeline`.
+    func list(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
+        let (limit, cursor) = try request.page()
+        let query = request.uri.queryParameters
+        var filter = JobFilter()
+        if let state = query.get("state") {
+            guard let value = JobState(rawValue: state) else {
+                throw PipeError(
+                    .invalidArgument, "state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))",
+                    details: ["field": "state"])
+            }
+            filter.state = value
+        }
+        filter.pipeline = try query.get("pipeline").map { name throws(PipeError) in try PipelineID(name) }
+        let page = try await jobs.jobs(matching: filter, limit: limit, cursor: cursor, as: try context.requirePrincipal())
+        var members: [(String, JSONValue)] = [("jobs", .array(page.items.map(Self.json)))]
+        if let next = page.nextCursor { members.append(("nextCursor", .string(next))) }
+        return JSONResponse.make(.object(JSONObject(members)))
     }
 
     func job(_ context: PipeRequestContext) async throws(PipeError) -> Response {
