@@ -46,6 +46,8 @@ public final class PipeServer: Sendable {
         AccountRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         BucketRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
         ObjectRoutes(storage: deployment.storage).add(to: router)
+        ObjectLinkRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
+        UploadRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
         JobRoutes(jobs: deployment.jobs, configuration: configuration).add(to: router)
         PipelineRoutes(registry: deployment.pipelines, jobs: deployment.jobs, configuration: configuration).add(to: router)
         return router

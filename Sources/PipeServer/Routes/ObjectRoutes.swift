@@ -8,6 +8,9 @@ import PipeStorage
 /// `/v1/storage/buckets/:bucket/objects…`: streaming uploads and downloads, ranges, conditional requests and the
 /// caching headers, listing, and deletion. Bodies stream in both directions; nothing holds a whole object.
 struct ObjectRoutes {
+    /// A request body as the chunks storage reads.
+    typealias RequestBodyChunks = AsyncMapSequence<RequestBody, [UInt8]>
+
     let storage: StorageService
 
     func add(to router: Router<PipeRequestContext>) {
@@ -21,9 +24,14 @@ struct ObjectRoutes {
 
     /// The object key: everything after `/objects/` in the raw path, percent-decoded, then validated.
     static func key(_ request: Request) throws(PipeError) -> ObjectKey {
+        try key(request, after: "/objects/")
+    }
+
+    /// The object key: everything after the first `marker` in the raw path, percent-decoded, then validated.
+    static func key(_ request: Request, after marker: String) throws(PipeError) -> ObjectKey {
         let path = request.uri.path
-        guard let marker = path.range(of: "/objects/") else { throw PipeError(.invalidArgument, "no object key in the path") }
-        let raw = String(path[marker.upperBound...])
+        guard let found = path.range(of: marker) else { throw PipeError(.invalidArgument, "no object key in the path") }
+        let raw = String(path[found.upperBound...])
         guard let decoded = raw.removingPercentEncoding else {
             throw PipeError(.invalidIdentifier, "the object key is not valid percent-encoding")
         }
@@ -50,13 +58,24 @@ struct ObjectRoutes {
 
     func put(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
         let principal = try context.requirePrincipal()
+        let bucket = try context.bucket()
+        let key = try Self.key(request)
+        return try await Self.store(request) { chunks, options throws(PipeError) in
+            try await storage.putObject(streaming: chunks, in: bucket, at: key, options: options, as: principal)
+        }
+    }
+
+    /// Streams the request body into an object through `put`, with the options the request's headers and query
+    /// give; answers 201 with the object's record and `ETag`.
+    static func store(
+        _ request: Request,
+        _ put: (RequestBodyChunks, PutObjectOptions) async throws(PipeError) -> ObjectInfo
+    ) async throws(PipeError) -> Response {
         let options = PutObjectOptions(
             contentType: request.headers[.contentType], cacheControl: request.headers[.cacheControl],
             upsert: request.uri.queryParameters.get("upsert") == "true",
             ifMatch: request.headers[.ifMatch].map(Self.unquoted), ifNoneMatch: request.headers[.ifNoneMatch])
-        let chunks = request.body.map { Array($0.readableBytesView) }
-        let info = try await storage.putObject(
-            streaming: chunks, in: try context.bucket(), at: try Self.key(request), options: options, as: principal)
+        let info = try await put(request.body.map { Array($0.readableBytesView) }, options)
         var response = JSONResponse.make(Self.json(info), status: 201)
         response.headers[.eTag] = Self.quoted(info.etag)
         return response
@@ -65,6 +84,18 @@ struct ObjectRoutes {
     func get(_ request: Request, _ context: PipeRequestContext, head: Bool) async throws(PipeError) -> Response {
         let bucket = try context.bucket()
         let key = try Self.key(request)
+        return try await Self.serve(request, head: head) { range, conditions throws(PipeError) in
+            try await storage.openObject(in: bucket, at: key, range: range, conditions: conditions, as: context.principal)
+        }
+    }
+
+    /// Answers a GET or HEAD of an object opened through `open`: the bytes (or a range) streamed, with the
+    /// validators and caching headers; `304 Not Modified` when the request's conditions say the client's copy is
+    /// current.
+    static func serve(
+        _ request: Request, head: Bool,
+        _ open: (ByteRange?, ReadConditions) async throws(PipeError) -> ObjectDownload
+    ) async throws(PipeError) -> Response {
         let conditions = ReadConditions(
             ifNoneMatch: request.headers[.ifNoneMatch].map(Self.unquotedList),
             ifModifiedSince: request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
@@ -72,8 +103,7 @@ struct ObjectRoutes {
         let range = try request.headers[.range].map { header throws(PipeError) in try ByteRange(header: header) }
         do {
             // HEAD opens the object too: the body is read lazily, so nothing is read for it.
-            let download = try await storage.openObject(
-                in: bucket, at: key, range: head ? nil : range, conditions: conditions, as: context.principal)
+            let download = try await open(head ? nil : range, conditions)
             var response = Response(
                 status: range == nil || head ? .ok : .partialContent,
                 body: head ? ResponseBody() : ResponseBody(asyncSequence: download.chunks.map { ByteBuffer(bytes: $0) }))
@@ -86,7 +116,7 @@ struct ObjectRoutes {
             return response
         } catch where error.code == .notModified {
             // 304 carries the validators and caching headers, never a body.
-            let download = try await storage.openObject(in: bucket, at: key, as: context.principal)
+            let download = try await open(nil, ReadConditions())
             var response = Response(status: .notModified)
             Self.describe(download, in: &response.headers)
             return response
