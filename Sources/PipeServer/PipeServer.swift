@@ -44,6 +44,7 @@ public final class PipeServer: Sendable {
         HealthRoutes(deployment: deployment).add(to: router)
         AuthRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         AccountRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
+        AccountSecurityRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         BucketRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
         ObjectRoutes(storage: deployment.storage).add(to: router)
         ObjectLinkRoutes(storage: deployment.storage, configuration: configuration).add(to: router)

@@ -1,4 +1,5 @@
 import Foundation
+import PipeAuth
 import PipeCore
 import PipeServer
 import Testing
@@ -41,5 +42,38 @@ struct ConfigurationTests {
         #expect(throws: PipeError.self) { try ServerConfiguration.load(file: try file("publicURL: ftp://x"), environment: [:]) }
         #expect(throws: PipeError.self) { try ServerConfiguration.load(file: "/nonexistent/pipe.yaml", environment: [:]) }
         #expect(throws: PipeError.self) { try ServerConfiguration.load(file: nil, environment: ["PIPE_PORT": "x"]) }
+    }
+
+    @Test("the oauth section: providers by type, secrets from the environment, strict fields")
+    func oauth() throws {
+        let yaml = try file(
+            """
+            oauth:
+              redirectURIs: [https://app.example.com/cb]
+              providers:
+                - {type: google, clientID: g-id, clientSecretEnv: G_SECRET}
+                - {type: oidc, name: corp, issuer: https://login.corp.example, clientID: c-id, clientSecret: c-secret, scopes: [email]}
+                - {type: github, clientID: gh-id, clientSecret: gh-secret}
+            """)
+        let loaded = try ServerConfiguration.load(file: yaml, environment: ["G_SECRET": "from-env"])
+        #expect(loaded.oauthProviders.map(\.name) == ["google", "corp", "github"])
+        #expect(loaded.oauthProviders[0].clientSecret == "from-env" && loaded.oauthProviders[1].scopes == ["openid", "email"])
+        #expect(loaded.oauthRedirectURIs == ["https://app.example.com/cb"])
+        for (text, field) in [
+            ("oauth: {providers: [{type: google, clientID: x}]}", "oauth.providers[0].clientSecret"),
+            ("oauth: {providers: [{type: google, clientID: x, clientSecretEnv: MISSING}]}", "oauth.providers[0].clientSecretEnv"),
+            ("oauth: {providers: [{type: saml, clientID: x, clientSecret: y}]}", "oauth.providers[0].type"),
+            ("oauth: {providers: [{type: oidc, clientID: x, clientSecret: y, issuer: https://a}]}", "oauth.providers[0].name"),
+            ("oauth: {providers: [{type: google, clientID: x, clientSecret: y, tenant: z}]}", "oauth.providers[0].tenant"),
+            ("oauth: {redirect: []}", "oauth.redirect"),
+        ] {
+            let path = try file(text)
+            do {
+                _ = try ServerConfiguration.load(file: path, environment: [:])
+                Issue.record("\(text) was accepted")
+            } catch {
+                #expect(error.code == .invalidArgument && error.details["field"] == field, "\(error)")
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PipeAuth
 import PipeCore
 import Yams
 
@@ -16,6 +17,7 @@ import Yams
 /// authRateLimitPerMinute: 20     # sign-in routes, per client IP
 /// trustedProxies: [10.0.0.5]     # whose X-Forwarded-For is believed
 /// corsOrigins: [https://app.example.com]
+/// oauth: …                       # sign-in providers: see setOAuth
 /// ```
 ///
 /// Environment variables override the file: `PIPE_HOST`, `PIPE_PORT`, `PIPE_DIRECTORY`, `PIPE_PUBLIC_URL`,
@@ -44,6 +46,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var rateLimits: RateLimits
     /// The scrypt cost of new password hashes, as log2 of N (default 15: about 32 MiB and 100 ms per hash; 10–20).
     public var passwordHashCost: Int
+    /// OAuth / OpenID Connect sign-in providers (default none).
+    public var oauthProviders: [OAuthProvider]
+    /// The redirect URIs providers may send users back to, exactly (default none).
+    public var oauthRedirectURIs: Set<String>
 
     /// The defaults above.
     public init() {
@@ -57,6 +63,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         rateLimits = RateLimits()
         jobLeaseSeconds = 30
         corsOrigins = []
+        oauthProviders = []
+        oauthRedirectURIs = []
     }
 
     /// The base URL clients reach the deployment at.
@@ -82,7 +90,13 @@ public struct ServerConfiguration: Sendable, Hashable {
             guard let fields = node as? [String: Any] else {
                 throw PipeError(.invalidArgument, "\(file) must hold a mapping of settings")
             }
-            for (key, value) in fields { try configuration.set(key, value, source: file) }
+            for (key, value) in fields {
+                if key == "oauth" {
+                    try configuration.setOAuth(value, source: file, environment: environment)
+                } else {
+                    try configuration.set(key, value, source: file)
+                }
+            }
         }
         let names = [
             "PIPE_HOST": "host", "PIPE_PORT": "port", "PIPE_DIRECTORY": "directory", "PIPE_PUBLIC_URL": "publicURL",

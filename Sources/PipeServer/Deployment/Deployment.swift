@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PipeAuth
 import PipeCore
+import PipeHTTP
 import PipePipeline
 import PipeStorage
 
@@ -55,8 +56,13 @@ public final class Deployment: Sendable {
         }
         var authConfiguration = AuthConfiguration(issuer: configuration.baseURL)
         authConfiguration.passwordHasher = try PasswordHasher(logCost: configuration.passwordHashCost)
+        authConfiguration.providers = configuration.oauthProviders
+        authConfiguration.redirectURIs = configuration.oauthRedirectURIs
+        // Provider calls (discovery, code exchange, keys) go out through libcurl, only when providers are configured.
+        let providerHTTP: CurlHTTPClient? = configuration.oauthProviders.isEmpty ? nil : try CurlHTTPClient()
         let auth = try await AuthService.embedded(
-            directory: root.appendingPathComponent("auth"), configuration: authConfiguration, logger: logger)
+            directory: root.appendingPathComponent("auth"), configuration: authConfiguration, http: providerHTTP,
+            logger: logger)
         let storage = try await StorageService.embedded(directory: root.appendingPathComponent("storage").path, logger: logger)
         let queue = try SQLiteJobQueue(path: root.appendingPathComponent("jobs.sqlite").path)
         // Jobs may not touch the server's files, and reach storage as the account that submitted them.

@@ -19,7 +19,21 @@ struct RateLimitMiddleware: RouterMiddleware {
     static let policyHeader = HTTPField.Name("RateLimit-Policy")!
     static let stateHeader = HTTPField.Name("RateLimit")!
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
-    static let authPaths: Set<String> = ["/v1/auth/login", "/v1/auth/second-factor", "/v1/auth/refresh", "/v1/auth/users"]
+    /// The routes where a caller presents a secret to be checked (or makes an account): the stricter policy.
+    static let authPaths: Set<String> = [
+        "/v1/auth/login", "/v1/auth/second-factor", "/v1/auth/refresh", "/v1/auth/users", "/v1/auth/password",
+        "/v1/auth/totp/confirm",
+    ]
+
+    static func usesAuthPolicy(_ request: Request) -> Bool {
+        let path = request.uri.path
+        switch request.method {
+        case .post:
+            return authPaths.contains(path) || (path.hasPrefix("/v1/auth/oauth/") && path.hasSuffix("/callback"))
+        case .delete: return path == "/v1/auth/totp"
+        default: return false
+        }
+    }
 
     func handle(
         _ request: Request, context: PipeRequestContext,
@@ -28,7 +42,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         let client = clientAddress(request, context)
         let policy: RateLimitPolicy
         let key: String
-        if request.method == .post && Self.authPaths.contains(request.uri.path) {
+        if Self.usesAuthPolicy(request) {
             policy = limits.auth
             key = "auth/ip/" + client
         } else if let principal = context.principal {
