@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import PipeCore
 import PipeServer
+import Prometheus
 
 /// `pipe serve`: a whole deployment in this process, on the embedded defaults.
 struct ServeCommand: AsyncParsableCommand {
@@ -31,12 +33,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         // Logs go to stderr: stdout carries only the announcement (URL, first admin key), which scripts read.
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        // One registry for everything: the libraries' swift-metrics and the gateway's own, served at /metrics.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         do throws(PipeError) {
             var configuration = try ServerConfiguration.load(file: config)
             if let host { configuration.host = host }
             if let port { configuration.port = port }
             if let directory { configuration.directory = directory }
-            let server = try await PipeServer(configuration: configuration)
+            let server = try await PipeServer(configuration: configuration, metrics: registry)
             let admin = try await server.deployment.bootstrapAdmin()
             try await runServer(server, announcing: admin)
         } catch {

@@ -5,6 +5,7 @@ import NIOCore
 import PipeAuth
 import PipeCore
 import PipePipeline
+import Prometheus
 import ServiceLifecycle
 
 /// The gateway: one HTTP API in front of a ``Deployment``.
@@ -21,15 +22,23 @@ public final class PipeServer: Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
     let limiter: any RateLimiter
+    let metrics: ServerMetrics
 
     /// Opens the deployment's stores.
     ///
     /// - Parameters:
     ///   - configuration: where to listen and where the data lives.
+    ///   - metrics: the registry `/metrics` renders; the gateway's request metrics go straight into it. To have the
+    ///     libraries' metrics (storage, jobs, pipelines) there too, bootstrap swift-metrics with a
+    ///     `PrometheusMetricsFactory` on the same registry, as `pipe serve` does.
     ///   - logger: the server's logger (each request's lines carry its request id).
-    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "pipe.server")) async throws(PipeError) {
+    public init(
+        configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        logger: Logger = Logger(label: "pipe.server")
+    ) async throws(PipeError) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = ServerMetrics(registry: metrics)
         limiter = GCRARateLimiter()
         deployment = try await Deployment.open(configuration, logger: logger)
     }
@@ -37,11 +46,13 @@ public final class PipeServer: Sendable {
     /// The router with every route and middleware.
     func router() -> Router<PipeRequestContext> {
         let router = Router(context: PipeRequestContext.self)
+        router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.middlewares.add(GatewayMiddleware())
         router.middlewares.add(AllowListCORSMiddleware(origins: configuration.corsOrigins))
         router.middlewares.add(AuthenticationMiddleware(auth: deployment.auth))
         router.middlewares.add(RateLimitMiddleware(limiter: limiter, limits: configuration.rateLimits))
         HealthRoutes(deployment: deployment).add(to: router)
+        MetricsRoutes(metrics: metrics, deployment: deployment).add(to: router)
         AuthRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         AccountRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         AccountSecurityRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
