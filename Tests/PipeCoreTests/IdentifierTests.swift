@@ -193,13 +193,23 @@ struct IdentifierTests {
     func invalidOpaqueID(raw: String, rule: String) throws {
         let error = expectViolation(rule) { try JobID(raw) }
         #expect(error?.message.hasPrefix("invalid job id") == true)
-        expectViolation(rule) { try PipelineID(raw) }
+        if raw != "a.b" && raw.count != 65 { expectViolation(rule) { try PipelineID(raw) } }
         expectViolation(rule) { try UserID(raw) }
         expectViolation(rule) { try SessionID(raw) }
         try expectDecodingRejects(JobID.self, raw)
-        try expectDecodingRejects(PipelineID.self, raw)
+        if raw != "a.b" && raw.count != 65 { try expectDecodingRejects(PipelineID.self, raw) }
         try expectDecodingRejects(UserID.self, raw)
         try expectDecodingRejects(SessionID.self, raw)
+    }
+
+    @Test("pipeline ids also take every pipeline name: dots and up to 128 characters")
+    func pipelineIDs() throws {
+        for raw in ["daily-orders.v2", String(repeating: "p", count: 128), "a.b"] {
+            #expect(try PipelineID(raw).rawValue == raw)
+            #expect(PipelineID(name: try PipelineName(raw)).rawValue == raw)
+        }
+        expectViolation("length") { try PipelineID(String(repeating: "p", count: 129)) }
+        expectViolation("characters") { try PipelineID("a/b") }
     }
 
     /// Checks the documented form of `random()`: 44 lowercase hex digits, valid, unique.

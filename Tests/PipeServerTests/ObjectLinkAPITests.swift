@@ -67,6 +67,11 @@ struct ObjectLinkAPITests {
             let put = try await server.send(.put, path, body: Array("a,b\n1,2\n".utf8), headers: ["Content-Type": "text/csv"])
             #expect(put.status == 201 && put.json["contentType"] == "text/csv" && put.headers["ETag"] != nil)
             #expect(try await server.send(.get, path).errorCode == "signature_invalid")  // signed for PUT only
+            // The link creates; it cannot be bent into overwriting what is there.
+            let again = try await server.send(.put, path, body: Array("evil".utf8), headers: ["Content-Type": "text/csv"])
+            #expect(again.status == 409 && again.errorCode == "object_exists")
+            let upsert = try await server.send(.put, path + "&upsert=true", body: Array("evil".utf8), headers: ["Content-Type": "text/csv"])
+            #expect(upsert.status == 400 && upsert.json["error"]?["details"]?["field"] == "upsert")
             let stored = try await server.send(.get, "/v1/storage/buckets/inbox/objects/upload.csv", token: alice.token)
             #expect(stored.body == Array("a,b\n1,2\n".utf8))
         }

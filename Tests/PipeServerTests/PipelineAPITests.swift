@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Pipelines and job listings over HTTP", .serialized)
 struct PipelineAPITests {
-    static func definition(factor: Int) -> JSONValue {
+    static func definition(factor: Int, name: String = "scale") -> JSONValue {
         [
-            "name": "scale", "source": ["type": "caller"],
+            "name": .string(name), "source": ["type": "caller"],
             "steps": [["type": "map", "expression": .string("{n: n * `\(factor)`}")]], "sink": ["type": "collect"],
         ]
     }
@@ -87,6 +87,11 @@ struct PipelineAPITests {
             #expect(try await server.send(.post, "/v1/pipelines/scale/runs", token: alice.token, json: ["version": 9]).errorCode == "pipeline_not_found")
             #expect(try await server.send(.get, "/v1/pipelines/scale/versions/x", token: alice.token).status == 400)
             #expect(try await server.send(.get, "/v1/pipelines?limit=0", token: alice.token).status == 400)
+            // Names may carry dots; their jobs carry the name.
+            let dotted = Self.definition(factor: 2, name: "daily-orders.v2")
+            #expect(try await server.send(.put, "/v1/pipelines/daily-orders.v2", token: alice.token, json: ["definition": dotted]).status == 201)
+            let run = try await server.send(.post, "/v1/pipelines/daily-orders.v2/runs", token: alice.token, json: ["input": [["n": 1]]])
+            #expect(run.status == 202 && run.json["pipeline"] == "daily-orders.v2", "\(String(decoding: run.body, as: UTF8.self))")
         }
     }
 

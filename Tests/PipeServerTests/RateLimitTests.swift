@@ -75,4 +75,21 @@ struct RateLimitTests {
             #expect(again.status == 429)
         }
     }
+
+    @Test("guessed tokens and API keys are charged to the client's sign-in budget, then refused with 429")
+    func credentialGuessing() async throws {
+        try await ServerFixture.with(configure: {
+            $0.rateLimits.auth = RateLimitPolicy(name: "auth", limit: 3, window: 60)
+        }) { server in
+            for credential in ["pipe_notakey", "not.a.token", "pipe_x"] {
+                let guess = try await server.send(.get, "/v1/storage/buckets", token: credential)
+                #expect(guess.status == 401 && guess.headers["RateLimit-Policy"] == "\"auth\";q=3;w=60", "\(credential)")
+            }
+            let throttled = try await server.send(.get, "/v1/storage/buckets", token: "pipe_another")
+            #expect(throttled.status == 429 && throttled.headers["Retry-After"] != nil)
+            // A malformed header counts too; valid credentials keep working on their own budget.
+            #expect(try await server.send(.get, "/v1/storage/buckets", headers: ["Authorization": "Basic eDp5"]).status == 429)
+            #expect(try await server.send(.get, "/v1/storage/buckets", token: server.adminKey).status == 200)
+        }
+    }
 }

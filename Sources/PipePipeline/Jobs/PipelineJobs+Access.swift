@@ -55,7 +55,7 @@ extension PipelineJobs {
         throws(PipeError) -> (UserID, String?)
     {
         guard let principal else { throw PipeError(.unauthenticated, "sign in to run pipelines") }
-        guard AccessPolicy(owner: principal.id).allows(principal, .run, on: .pipeline(try PipelineID(name.rawValue)))
+        guard AccessPolicy(owner: principal.id).allows(principal, .run, on: .pipeline(PipelineID(name: name)))
         else {
             throw PipeError(.forbidden, "the token's scopes do not allow running pipelines (pipelines:run)")
         }

@@ -104,7 +104,7 @@ public actor PipelineJobs {
             ]
         }
         return try await queue.enqueue(
-            pipeline: PipelineID(definition.name.rawValue), payload: .object(payload), idempotencyKey: idempotencyKey,
+            pipeline: PipelineID(name: definition.name), payload: .object(payload), idempotencyKey: idempotencyKey,
             owner: owner)
     }
 

@@ -36,6 +36,16 @@ extension Request {
 }
 
 extension Request {
+    /// A `true`/`false` query flag; `false` when absent, `invalid_argument` for anything else (a typo must not
+    /// silently mean "no").
+    func flag(_ name: String) throws(PipeError) -> Bool {
+        switch uri.queryParameters.get(name) {
+        case nil, "false": return false
+        case "true": return true
+        default: throw PipeError(.invalidArgument, "\(name) must be true or false", details: ["field": name])
+        }
+    }
+
     /// A listing's page size (`limit`, default `defaultLimit`, at most `maxLimit`) and `cursor` from the query.
     func page(defaultLimit: Int = 100, maxLimit: Int = 1000) throws(PipeError) -> (limit: Int, cursor: String?) {
         let query = uri.queryParameters

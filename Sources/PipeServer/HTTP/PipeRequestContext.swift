@@ -12,6 +12,10 @@ public struct PipeRequestContext: RequestContext {
     public var principal: Principal?
     /// The peer's IP address (the direct peer: a proxy, when there is one).
     public let peerAddress: String?
+    /// Why the request's credentials were refused, when they were: the rate limiter answers it (charging the
+    /// client's address against the strict sign-in budget, so guessing tokens or keys is throttled like guessing
+    /// passwords) and the request goes no further.
+    var credentialError: PipeError?
 
     /// A context for a new request.
     ///
@@ -19,6 +23,7 @@ public struct PipeRequestContext: RequestContext {
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
+        credentialError = nil
         peerAddress = source.channel.remoteAddress?.ipAddress
     }
 

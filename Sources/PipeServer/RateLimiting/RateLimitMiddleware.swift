@@ -42,7 +42,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         let client = clientAddress(request, context)
         let policy: RateLimitPolicy
         let key: String
-        if Self.usesAuthPolicy(request) {
+        if context.credentialError != nil || Self.usesAuthPolicy(request) {
             policy = limits.auth
             key = "auth/ip/" + client
         } else if let principal = context.principal {
@@ -54,7 +54,9 @@ struct RateLimitMiddleware: RouterMiddleware {
         }
         let decision = await limiter.check(key, policy: policy)
         var response: Response
-        if decision.allowed {
+        if decision.allowed, let refused = context.credentialError {
+            response = GatewayMiddleware.errorResponse(refused, requestID: context.requestID)
+        } else if decision.allowed {
             do {
                 response = try await next(request, context)
             } catch {

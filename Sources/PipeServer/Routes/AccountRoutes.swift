@@ -30,7 +30,7 @@ struct AccountRoutes {
     func sessions(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
         let principal = try context.requirePrincipal()
         let sessions = try await auth.sessions(
-            of: try account(request, principal), includingRevoked: request.uri.queryParameters.get("all") == "true",
+            of: try account(request, principal), includingRevoked: try request.flag("all"),
             as: principal)
         return JSONResponse.make(["sessions": .array(sessions.map(Self.json))])
     }

@@ -51,7 +51,7 @@ struct BucketRoutes {
     }
 
     func delete(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
-        let force = request.uri.queryParameters.get("force") == "true"
+        let force = try request.flag("force")
         try await storage.deleteBucket(try context.bucket(), force: force, as: try context.requirePrincipal())
         return JSONResponse.noContent()
     }

@@ -57,7 +57,7 @@ struct ObjectLinkRoutes {
 
     func signedPut(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
         let access = try await verify(request, context, method: .put)
-        return try await ObjectRoutes.store(request) { chunks, options throws(PipeError) in
+        return try await ObjectRoutes.store(request, allowUpsert: false) { chunks, options throws(PipeError) in
             try await storage.putObject(streaming: chunks, signed: access, options: options)
         }
     }

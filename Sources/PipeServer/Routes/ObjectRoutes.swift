@@ -67,13 +67,19 @@ struct ObjectRoutes {
 
     /// Streams the request body into an object through `put`, with the options the request's headers and query
     /// give; answers 201 with the object's record and `ETag`.
+    ///
+    /// `allowUpsert` is off for signed uploads: the signature does not cover the query's `upsert`, so a link holder
+    /// must not be able to turn "create this object" into "overwrite it".
     static func store(
-        _ request: Request,
+        _ request: Request, allowUpsert: Bool = true,
         _ put: (RequestBodyChunks, PutObjectOptions) async throws(PipeError) -> ObjectInfo
     ) async throws(PipeError) -> Response {
+        let upsert = try request.flag("upsert")
+        if upsert && !allowUpsert {
+            throw PipeError(.invalidArgument, "a signed upload cannot overwrite an object", details: ["field": "upsert"])
+        }
         let options = PutObjectOptions(
-            contentType: request.headers[.contentType], cacheControl: request.headers[.cacheControl],
-            upsert: request.uri.queryParameters.get("upsert") == "true",
+            contentType: request.headers[.contentType], cacheControl: request.headers[.cacheControl], upsert: upsert,
             ifMatch: request.headers[.ifMatch].map(Self.unquoted), ifNoneMatch: request.headers[.ifNoneMatch])
         let info = try await put(request.body.map { Array($0.readableBytesView) }, options)
         var response = JSONResponse.make(Self.json(info), status: 201)
