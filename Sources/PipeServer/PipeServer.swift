@@ -53,6 +53,7 @@ public final class PipeServer: Sendable {
         router.middlewares.add(RateLimitMiddleware(limiter: limiter, limits: configuration.rateLimits))
         HealthRoutes(deployment: deployment).add(to: router)
         MetricsRoutes(metrics: metrics, deployment: deployment).add(to: router)
+        OpenAPIRoutes().add(to: router)
         AuthRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         AccountRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
         AccountSecurityRoutes(auth: deployment.auth, configuration: configuration).add(to: router)
@@ -63,6 +64,11 @@ public final class PipeServer: Sendable {
         JobRoutes(jobs: deployment.jobs, configuration: configuration).add(to: router)
         PipelineRoutes(registry: deployment.pipelines, jobs: deployment.jobs, configuration: configuration).add(to: router)
         return router
+    }
+
+    /// Every route as `METHOD /path` (parameters as `{name}`), for checks that the API description is complete.
+    func routeList() -> [String] {
+        router().routes.map { "\($0.method.rawValue) \($0.path)" }
     }
 
     /// Serves until the task is cancelled or the process gets SIGINT/SIGTERM, with the job workers and auth

@@ -21,11 +21,11 @@ extension PipelineDefinition {
 }
 
 /// YAML text as a JSON value, under bounds.
-enum YAMLDocument {
+package enum YAMLDocument {
     static let maxBytes = 1 << 20
     static let maxDepth = 64
 
-    static func json(_ text: String) throws(PipeError) -> JSONValue {
+    package static func json(_ text: String) throws(PipeError) -> JSONValue {
         guard text.utf8.count <= maxBytes else {
             throw PipeError(.invalidPipeline, "the YAML document is larger than \(maxBytes) bytes")
         }

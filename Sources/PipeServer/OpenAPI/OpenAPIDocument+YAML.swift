@@ -1,3 +1,9 @@
+// The OpenAPI 3.1 description of the HTTP API, served as JSON at /v1/openapi.json. It is kept here, as YAML in a raw
+// string, so the binary carries it without a resource bundle. Tests check that it lists every route the router has
+// (OpenAPIDocumentTests) and schemathesis checks the server against it (scripts/schemathesis.sh, in `make test`).
+
+extension OpenAPIDocument {
+    static let yaml = #"""
 openapi: 3.1.0
 info:
   title: Pipe API
@@ -2541,3 +2547,5 @@ components:
           properties:
             code: {type: string}
             message: {type: string}
+"""#
+}
