@@ -38,10 +38,12 @@ demo: build
 # Tests run one at a time: the large-transfer tests measure the process's resident memory, which
 # memory-hungry tests running beside them (fuzzing, 100k-key objects) would blur. Their Python helpers
 # (test servers, the fake OAuth provider, the PyJWT cross-check) run in a virtualenv with PyPI packages.
+# Then schemathesis (PyPI) fuzzes a running `pipe serve` against its own OpenAPI document.
 test: deps
 	@scripts/install-system-packages.sh $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
 	PIPE_TEST_PYTHON="$$(scripts/python-test-env.sh)" $(SWIFT) test --skip-build --no-parallel
+	scripts/schemathesis.sh "$$($(SWIFT) build --show-bin-path)/pipe"
 
 docs:
 	scripts/build-docs.sh

@@ -1632,7 +1632,13 @@ paths:
             Cache-Control: {description: '`no-cache`', schema: {type: string}}
           content:
             text/event-stream:
-              schema: {type: string}
+              # One event of the stream (Server-Sent Events fields).
+              schema:
+                type: object
+                required: [event, data]
+                properties:
+                  event: {type: string, enum: [state, progress]}
+                  data: {type: string, contentMediaType: application/json}
         "400": {$ref: '#/components/responses/BadRequest'}
         "401": {$ref: '#/components/responses/Unauthorized'}
         "404": {$ref: '#/components/responses/NotFound'}
@@ -1767,7 +1773,7 @@ components:
       name: cursor
       in: query
       description: The previous page's `nextCursor`.
-      schema: {type: string}
+      schema: {type: string, minLength: 1}
     IdempotencyKey:
       name: Idempotency-Key
       in: header
