@@ -53,7 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
     private func runServer(_ server: PipeServer, announcing admin: Deployment.FirstAdmin?) async throws(PipeError) {
         do {
             try await server.run { port in
-                let url = server.configuration.publicURL ?? "http://\(server.configuration.host):\(port)"
+                let scheme = server.configuration.tlsCertificate == nil ? "http" : "https"
+                let url = server.configuration.publicURL ?? "\(scheme)://\(server.configuration.host):\(port)"
                 var lines = ["pipe is serving \(url)"]
                 if let admin {
                     lines += [

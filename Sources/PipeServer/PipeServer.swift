@@ -78,6 +78,7 @@ public final class PipeServer: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = Application(
             router: router(),
+            server: try ServerTransport.builder(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pipe"),
             services: [JobWorkers(deployment: deployment)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },

@@ -45,6 +45,8 @@ extension PipeError.Code {
     public static let invalidIdentifier = Self("invalid_identifier", status: 400)
     /// A size, depth, count or time limit was exceeded.
     public static let limitExceeded = Self("limit_exceeded", status: 413)
+    /// The request's URL (path and query) is longer than the server serves.
+    public static let uriTooLong = Self("uri_too_long", status: 414)
     /// The thing asked for does not exist.
     public static let notFound = Self("not_found", status: 404)
     /// The thing to create already exists or the state does not allow the change.
@@ -151,7 +153,7 @@ extension PipeError.Code {
     public static let oauthFailed = Self("oauth_failed", status: 400)
 
     static let all: [PipeError.Code] = [
-        .invalidArgument, .invalidIdentifier, .limitExceeded, .notFound, .conflict, .preconditionFailed,
+        .invalidArgument, .invalidIdentifier, .limitExceeded, .uriTooLong, .notFound, .conflict, .preconditionFailed,
         .unauthenticated, .forbidden, .rateLimited, .timeout, .cancelled, .unavailable, .internalError,
         .dnsFailure, .connectionFailed, .tlsFailure, .protocolError,
         .invalidJSON, .jsonTooDeep,

@@ -17,12 +17,16 @@ import Yams
 /// authRateLimitPerMinute: 20     # sign-in routes, per client IP
 /// trustedProxies: [10.0.0.5]     # whose X-Forwarded-For is believed
 /// corsOrigins: [https://app.example.com]
+/// tlsCertificate: /etc/pipe/cert.pem   # with tlsKey: serve HTTPS
+/// tlsKey: /etc/pipe/key.pem
+/// idleTimeoutSeconds: 60         # a connection that sends nothing this long is closed
 /// oauth: …                       # sign-in providers: see setOAuth
 /// ```
 ///
 /// Environment variables override the file: `PIPE_HOST`, `PIPE_PORT`, `PIPE_DIRECTORY`, `PIPE_PUBLIC_URL`,
 /// `PIPE_ALLOW_SIGN_UP`, `PIPE_RATE_LIMIT_PER_MINUTE`, `PIPE_AUTH_RATE_LIMIT_PER_MINUTE`, `PIPE_TRUSTED_PROXIES`
-/// (comma-separated), `PIPE_CORS_ORIGINS` (comma-separated), `PIPE_JOB_LEASE_SECONDS`, `PIPE_PASSWORD_HASH_COST`.
+/// (comma-separated), `PIPE_CORS_ORIGINS` (comma-separated), `PIPE_JOB_LEASE_SECONDS`, `PIPE_PASSWORD_HASH_COST`,
+/// `PIPE_TLS_CERTIFICATE`, `PIPE_TLS_KEY`, `PIPE_IDLE_TIMEOUT_SECONDS`.
 public struct ServerConfiguration: Sendable, Hashable {
     /// The address to listen on (default `127.0.0.1`: nothing is exposed until asked).
     public var host: String
@@ -46,6 +50,13 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var rateLimits: RateLimits
     /// The scrypt cost of new password hashes, as log2 of N (default 15: about 32 MiB and 100 ms per hash; 10–20).
     public var passwordHashCost: Int
+    /// A PEM certificate chain to serve HTTPS with (with ``tlsKey``; default none: plain HTTP).
+    public var tlsCertificate: String?
+    /// The PEM private key of ``tlsCertificate``.
+    public var tlsKey: String?
+    /// How long a connection may stay silent, mid-request or between requests, before it is closed (default 60 s;
+    /// 1–3600): slow or stalled clients cannot hold connections open.
+    public var idleTimeoutSeconds: Int
     /// OAuth / OpenID Connect sign-in providers (default none).
     public var oauthProviders: [OAuthProvider]
     /// The redirect URIs providers may send users back to, exactly (default none).
@@ -65,10 +76,13 @@ public struct ServerConfiguration: Sendable, Hashable {
         corsOrigins = []
         oauthProviders = []
         oauthRedirectURIs = []
+        tlsCertificate = nil
+        tlsKey = nil
+        idleTimeoutSeconds = 60
     }
 
     /// The base URL clients reach the deployment at.
-    public var baseURL: String { publicURL ?? "http://\(host):\(port)" }
+    public var baseURL: String { publicURL ?? "\(tlsCertificate == nil ? "http" : "https")://\(host):\(port)" }
 
     /// Reads `file` (YAML or JSON; `nil` for none), then applies `environment` over it.
     ///
@@ -103,6 +117,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             "PIPE_ALLOW_SIGN_UP": "allowSignUp", "PIPE_RATE_LIMIT_PER_MINUTE": "rateLimitPerMinute",
             "PIPE_AUTH_RATE_LIMIT_PER_MINUTE": "authRateLimitPerMinute", "PIPE_TRUSTED_PROXIES": "trustedProxies",
             "PIPE_JOB_LEASE_SECONDS": "jobLeaseSeconds", "PIPE_CORS_ORIGINS": "corsOrigins", "PIPE_PASSWORD_HASH_COST": "passwordHashCost",
+            "PIPE_TLS_CERTIFICATE": "tlsCertificate", "PIPE_TLS_KEY": "tlsKey", "PIPE_IDLE_TIMEOUT_SECONDS": "idleTimeoutSeconds",
         ]
         for (variable, key) in names.sorted(by: { $0.key < $1.key }) {
             if let value = environment[variable] { try configuration.set(key, value, source: variable) }
@@ -160,6 +175,9 @@ public struct ServerConfiguration: Sendable, Hashable {
             } else {
                 corsOrigins = Set(try text().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             }
+        case "tlsCertificate": tlsCertificate = try text()
+        case "tlsKey": tlsKey = try text()
+        case "idleTimeoutSeconds": idleTimeoutSeconds = try integer("a number of seconds")
         case "jobLeaseSeconds":
             jobLeaseSeconds = try integer("a number of seconds")
         case "passwordHashCost":
@@ -180,6 +198,12 @@ public struct ServerConfiguration: Sendable, Hashable {
         _ = try rateLimits.auth.validated()
         guard (2...3600).contains(jobLeaseSeconds) else { throw PipeError(.invalidArgument, "jobLeaseSeconds must be 2–3600") }
         guard (10...20).contains(passwordHashCost) else { throw PipeError(.invalidArgument, "passwordHashCost must be 10–20") }
+        guard (1...3600).contains(idleTimeoutSeconds) else {
+            throw PipeError(.invalidArgument, "idleTimeoutSeconds must be 1–3600", details: ["field": "idleTimeoutSeconds"])
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw PipeError(.invalidArgument, "tlsCertificate and tlsKey go together", details: ["field": tlsKey == nil ? "tlsKey" : "tlsCertificate"])
+        }
         for origin in corsOrigins {
             guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil,
                 url.path.isEmpty, !origin.hasSuffix("/")

@@ -13,6 +13,8 @@ struct GatewayMiddleware: RouterMiddleware {
     typealias Context = PipeRequestContext
 
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    /// The longest request target (path and query) served.
+    static let maxTargetBytes = 8 * 1024
 
     func handle(
         _ request: Request, context: PipeRequestContext,
@@ -20,6 +22,11 @@ struct GatewayMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var response: Response
         do {
+            // The target is bounded here (headers are bounded by the HTTP decoder): no route needs more, and a
+            // longer one is refused before anything parses it.
+            guard request.uri.string.utf8.count <= Self.maxTargetBytes else {
+                throw PipeError(.uriTooLong, "the request target is longer than \(Self.maxTargetBytes) bytes")
+            }
             response = try await next(request, context)
         } catch {
             response = Self.response(for: error, context: context)
