@@ -51,6 +51,12 @@ public final class PipeServer: Sendable {
         router.middlewares.add(AllowListCORSMiddleware(origins: configuration.corsOrigins))
         router.middlewares.add(AuthenticationMiddleware(auth: deployment.auth))
         router.middlewares.add(RateLimitMiddleware(limiter: limiter, limits: configuration.rateLimits))
+        router.middlewares.add(MethodNotAllowedMiddleware(routes: RouteTable(routeList())))
+        addRoutes(to: router)
+        return router
+    }
+
+    func addRoutes(to router: Router<PipeRequestContext>) {
         HealthRoutes(deployment: deployment).add(to: router)
         MetricsRoutes(metrics: metrics, deployment: deployment).add(to: router)
         OpenAPIRoutes().add(to: router)
@@ -63,12 +69,13 @@ public final class PipeServer: Sendable {
         UploadRoutes(storage: deployment.storage, configuration: configuration).add(to: router)
         JobRoutes(jobs: deployment.jobs, configuration: configuration).add(to: router)
         PipelineRoutes(registry: deployment.pipelines, jobs: deployment.jobs, configuration: configuration).add(to: router)
-        return router
     }
 
     /// Every route as `METHOD /path` (parameters as `{name}`), for checks that the API description is complete.
     func routeList() -> [String] {
-        router().routes.map { "\($0.method.rawValue) \($0.path)" }
+        let scratch = Router(context: PipeRequestContext.self)
+        addRoutes(to: scratch)
+        return scratch.routes.map { "\($0.method.rawValue) \($0.path)" }
     }
 
     /// Serves until the task is cancelled or the process gets SIGINT/SIGTERM, with the job workers and auth

@@ -12,6 +12,17 @@ struct ConfigurationTests {
         return path
     }
 
+    /// Loading `text` fails with `invalid_argument` naming `field`.
+    func expectRefusal(_ text: String, field: String) throws {
+        let path = try file(text)
+        do {
+            _ = try ServerConfiguration.load(file: path, environment: [:])
+            Issue.record("\(text) was accepted")
+        } catch {
+            #expect(error.code == .invalidArgument && error.details["field"] == field, "\(error)")
+        }
+    }
+
     @Test("defaults, a YAML or JSON file, and environment variables over the file")
     func loading() throws {
         let defaults = try ServerConfiguration.load(file: nil, environment: [:])
@@ -30,13 +41,7 @@ struct ConfigurationTests {
     @Test("unknown settings, wrong types and out-of-range values are errors that name the field")
     func errors() throws {
         for (text, field) in [("prot: 80", "prot"), ("port: eighty", "port"), ("allowSignUp: maybe", "allowSignUp")] {
-            let path = try file(text)
-            do {
-                _ = try ServerConfiguration.load(file: path, environment: [:])
-                Issue.record("\(text) was accepted")
-            } catch {
-                #expect(error.code == .invalidArgument && error.details["field"] == field, "\(error)")
-            }
+            try expectRefusal(text, field: field)
         }
         #expect(throws: PipeError.self) { try ServerConfiguration.load(file: try file("port: 70000"), environment: [:]) }
         #expect(throws: PipeError.self) { try ServerConfiguration.load(file: try file("publicURL: ftp://x"), environment: [:]) }
@@ -67,13 +72,7 @@ struct ConfigurationTests {
             ("oauth: {providers: [{type: google, clientID: x, clientSecret: y, tenant: z}]}", "oauth.providers[0].tenant"),
             ("oauth: {redirect: []}", "oauth.redirect"),
         ] {
-            let path = try file(text)
-            do {
-                _ = try ServerConfiguration.load(file: path, environment: [:])
-                Issue.record("\(text) was accepted")
-            } catch {
-                #expect(error.code == .invalidArgument && error.details["field"] == field, "\(error)")
-            }
+            try expectRefusal(text, field: field)
         }
     }
 }

@@ -26,6 +26,14 @@ struct GatewayTests {
             #expect(anonymous.status == 401)
             let jwks = try await server.send(.get, "/.well-known/jwks.json")
             #expect(jwks.status == 200 && (jwks.json["keys"]?.arrayValue?.count ?? 0) >= 1)
+
+            // A path that exists with other methods: 405 and the methods it has.
+            let wrongMethod = try await server.send(.delete, "/health/live")
+            #expect(wrongMethod.status == 405 && wrongMethod.errorCode == "method_not_allowed" && wrongMethod.headers["Allow"] == "GET", "\(wrongMethod.status) \(String(decoding: wrongMethod.body, as: UTF8.self))")
+            let object = try await server.send(.post, "/v1/storage/buckets/b1b/objects/a/b/c", token: server.adminKey)
+            #expect(object.status == 405 && object.headers["Allow"] == "DELETE, GET, HEAD, PUT")
+            #expect(try await server.send(.patch, "/v1/jobs").headers["Allow"] == "GET, POST")
+            #expect(try await server.send(.delete, "/v1/nothing-here").status == 404)
         }
     }
 

@@ -143,6 +143,9 @@ final class ChildProcess: Sendable {
         }
     }
 
+    /// The child's exit status once it has exited (a signal's number when one ended it); `nil` while it runs.
+    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     /// `true` once the child has exited; `false` if `deadline` passed first.
     private func waitForExit(until deadline: ContinuousClock.Instant) -> Bool {
         while process.isRunning {

@@ -73,8 +73,20 @@ public final class ServeProcess: Sendable {
     }
 
     /// Asks the server to stop (SIGTERM), waits up to `grace` for it to drain and exit, then kills it.
-    public func stop(grace: Duration = .seconds(30)) {
+    ///
+    /// - Returns: its exit status (0 after a clean drain).
+    @discardableResult
+    public func stop(grace: Duration = .seconds(30)) -> Int32? {
         child.stop(grace: grace)
+        return child.exitStatus
+    }
+
+    /// ``stop(grace:)`` off the caller's thread, so requests in flight on this process's own tasks keep running
+    /// while the server drains.
+    public func stopInBackground(grace: Duration = .seconds(30)) async -> Int32? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.stop(grace: grace)) }
+        }
     }
 
     deinit {

@@ -45,6 +45,8 @@ extension PipeError.Code {
     public static let invalidIdentifier = Self("invalid_identifier", status: 400)
     /// A size, depth, count or time limit was exceeded.
     public static let limitExceeded = Self("limit_exceeded", status: 413)
+    /// The path exists, but not with this method; the response's `Allow` header lists the methods it has.
+    public static let methodNotAllowed = Self("method_not_allowed", status: 405)
     /// The request's URL (path and query) is longer than the server serves.
     public static let uriTooLong = Self("uri_too_long", status: 414)
     /// The thing asked for does not exist.
@@ -153,7 +155,7 @@ extension PipeError.Code {
     public static let oauthFailed = Self("oauth_failed", status: 400)
 
     static let all: [PipeError.Code] = [
-        .invalidArgument, .invalidIdentifier, .limitExceeded, .uriTooLong, .notFound, .conflict, .preconditionFailed,
+        .invalidArgument, .invalidIdentifier, .limitExceeded, .uriTooLong, .methodNotAllowed, .notFound, .conflict, .preconditionFailed,
         .unauthenticated, .forbidden, .rateLimited, .timeout, .cancelled, .unavailable, .internalError,
         .dnsFailure, .connectionFailed, .tlsFailure, .protocolError,
         .invalidJSON, .jsonTooDeep,

@@ -49,13 +49,11 @@ struct GatewayMiddleware: RouterMiddleware {
             let code: PipeError.Code =
                 switch error.status {
                 case .notFound: .notFound
-                case .methodNotAllowed: .invalidArgument
+                case .methodNotAllowed: .methodNotAllowed
                 case .contentTooLarge: .limitExceeded
                 default: error.status.code >= 500 ? .internalError : .invalidArgument
                 }
-            var mapped = errorResponse(PipeError(code, error.body ?? error.status.reasonPhrase), requestID: context.requestID)
-            if error.status == .methodNotAllowed { mapped.status = .methodNotAllowed }
-            return mapped
+            return errorResponse(PipeError(code, error.body ?? error.status.reasonPhrase), requestID: context.requestID)
         default:
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             return errorResponse(PipeError(.internalError, "the request failed on the server"), requestID: context.requestID)
@@ -78,6 +76,7 @@ struct GatewayMiddleware: RouterMiddleware {
         }
         var response = JSONResponse.make(.object(["error": .object(JSONObject(members))]), status: error.httpStatus)
         if let retryAfter = error.details["retryAfter"] { response.headers[.retryAfter] = retryAfter }
+        if error.code == .methodNotAllowed, let allow = error.details["allow"] { response.headers[.allow] = allow }
         if error.code == .unauthenticated || error.code == .tokenInvalid || error.code == .tokenExpired {
             response.headers[.wwwAuthenticate] = "Bearer"
         }
