@@ -41,7 +41,7 @@ key="$(grep '^  pipe_' "$work/out" | tr -d ' ')"
 
 "$venv/bin/schemathesis" run "$url/v1/openapi.json" \
     --header "Authorization: Bearer $key" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,unsupported_method \
     --phases examples,coverage,fuzzing,stateful \
     --max-examples "$examples" --seed 20261130 --request-timeout 30 --no-color --warnings off
 # The server must still be up: a crash mid-run would have shown as connection errors, but say it plainly.

@@ -13,8 +13,9 @@ struct GatewayMiddleware: RouterMiddleware {
     typealias Context = PipeRequestContext
 
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
-    /// The longest request target (path and query) served.
-    static let maxTargetBytes = 8 * 1024
+    /// The longest request target (path and query) served: above the longest valid one (a 1 KiB object key
+    /// percent-encoded is 3 KiB), far below what would cost anything to parse.
+    static let maxTargetBytes = 16 * 1024
 
     func handle(
         _ request: Request, context: PipeRequestContext,

@@ -10,7 +10,7 @@ import PipeCore
 enum ServerTransport {
     /// The most bytes of one header field, of all header fields together, and the most fields a request may carry;
     /// past them the connection is refused before any handler runs.
-    static let maxHeaderFieldBytes = 16 * 1024
+    static let maxHeaderFieldBytes = 32 * 1024
     static let maxHeaderBytes = 64 * 1024
     static let maxHeaderFields = 100
 

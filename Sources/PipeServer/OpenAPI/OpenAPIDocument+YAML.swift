@@ -29,6 +29,10 @@ info:
     passed the rate limiter carry `RateLimit-Policy` and `RateLimit`; a refused request gets `429` with
     `Retry-After`.
 
+    **Limits on every route.** A request target over 16 KiB gets `414` (`uri_too_long`); a header field over 32 KiB,
+    headers over 64 KiB or more than 100 fields are refused before any route runs. A method a path does not serve
+    gets `405` (`method_not_allowed`) with `Allow`.
+
     **Object keys** may contain `/`. They are given as the rest of the path after `/objects/` (or after the bucket
     in `/storage/signed/…` and `/storage/public/…`), percent-decoded once; a `/` in a key may be sent as is or
     percent-encoded as `%2F`.
