@@ -42,6 +42,29 @@ struct APIKeyServiceTests {
         #expect(kinds.contains(.apiKeyCreated) && kinds.contains(.apiKeyRevoked))
     }
 
+    @Test("a verified key is trusted for a second: changes here apply at once, another replica's within that second")
+    func verificationCache() async throws {
+        let fixture = try await AuthFixture()
+        defer { fixture.remove() }
+        let admin = try await fixture.admin()
+        let robot = try await fixture.auth.createServiceAccount(name: "robot", roles: ["ingest"], as: admin)
+        let created = try await fixture.auth.createAPIKey(for: robot.id, name: "k", as: admin)
+        #expect(try await fixture.auth.authenticate(apiKey: created.key).roles == ["ingest"])
+
+        // This service changes the roles: the next request sees them.
+        try await fixture.auth.setRoles(["export"], of: robot.id, as: admin)
+        #expect(try await fixture.auth.authenticate(apiKey: created.key).roles == ["export"])
+
+        // Another replica (another service on the same store) revokes the key: this one trusts its check for at
+        // most a second more, then refuses.
+        let replica = try await fixture.reopened()
+        try await replica.auth.revokeAPIKey(created.info.id, as: admin)
+        #expect(try await fixture.auth.authenticate(apiKey: created.key).id == robot.id)
+        fixture.clock.advance(1)
+        #expect(await pipeError { _ = try await fixture.auth.authenticate(apiKey: created.key) }?.code == .unauthenticated)
+        #expect(await pipeError { _ = try await replica.auth.authenticate(apiKey: created.key) }?.code == .unauthenticated)
+    }
+
     @Test("wrong, unknown, malformed and expired keys fail alike; only admins make service accounts")
     func refusals() async throws {
         let fixture = try await AuthFixture()

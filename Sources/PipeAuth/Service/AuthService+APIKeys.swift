@@ -80,19 +80,33 @@ extension AuthService {
     /// - Returns: the account's principal, with the key's scopes.
     /// - Throws: `unauthenticated` for a malformed, unknown, wrong, revoked or expired key, or a disabled account
     ///   (one error for all; the secret is compared in constant time and hashed even when the id is unknown).
+    ///
+    /// A key that checked out is trusted for a second without asking the store again. Revoking it, or changing its
+    /// account's roles or standing, takes effect at once in this process and within that second on other replicas.
     public func authenticate(apiKey: String) async throws(PipeError) -> Principal {
+        let digest = VerifiedAPIKeyCache.digest(apiKey)
+        let now = clock()
+        if let principal = verifiedAPIKeys.principal(for: digest, now: now) { return principal }
+        let principal = try await verify(apiKey: apiKey, now: now)
+        return principal
+    }
+
+    private func verify(apiKey: String, now: Date) async throws(PipeError) -> Principal {
         let invalid = PipeError(.unauthenticated, "the API key is not valid")
         let presented = try APIKey.Presented(parsing: apiKey)
         let record = try await store.apiKey(id: presented.id)
         guard presented.matches(storedHash: record?.secretHash), let record else { throw invalid }
-        let now = clock()
         guard record.revokedAt == nil, record.expiresAt.map({ now < $0 }) ?? true,
             let account = try await store.account(id: record.accountID), !account.disabled
         else { throw invalid }
         if record.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.apiKeyTouchInterval }) ?? true {
             try await store.touchAPIKey(id: record.id, at: now)
         }
-        return Principal(id: account.id, kind: account.kind, roles: account.roles, scopes: record.scopes)
+        let principal = Principal(id: account.id, kind: account.kind, roles: account.roles, scopes: record.scopes)
+        verifiedAPIKeys.insert(
+            VerifiedAPIKeyCache.Entry(principal: principal, cachedAt: now, keyExpiresAt: record.expiresAt),
+            for: VerifiedAPIKeyCache.digest(apiKey))
+        return principal
     }
 
     /// The API keys of an account.
@@ -115,7 +129,9 @@ extension AuthService {
         do { try authorize(principal, .admin, account: record.accountID) } catch {
             throw PipeError(.notFound, "no such API key")
         }
-        if try await store.revokeAPIKey(id: id, at: clock()) {
+        let revoked = try await store.revokeAPIKey(id: id, at: clock())
+        verifiedAPIKeys.removeAll()
+        if revoked {
             await audit(.apiKeyRevoked, user: record.accountID, ["key": id, "by": principal?.id.rawValue ?? "-"])
         }
     }

@@ -91,7 +91,9 @@ extension AuthService {
     public func setRoles(_ roles: Set<String>, of id: UserID, as principal: Principal?) async throws(PipeError) -> User {
         try requireAdmin(principal)
         try checkRoles(roles, givenBy: principal)
-        guard try await store.setRoles(roles, for: id), let account = try await store.account(id: id) else {
+        let changed = try await store.setRoles(roles, for: id)
+        verifiedAPIKeys.removeAll()
+        guard changed, let account = try await store.account(id: id) else {
             throw PipeError(.notFound, "no such account")
         }
         await audit(.rolesChanged, user: id, ["roles": roles.sorted().joined(separator: " "), "by": principal?.id.rawValue ?? "-"])
@@ -106,7 +108,9 @@ extension AuthService {
     ///   - principal: an admin.
     public func setDisabled(_ disabled: Bool, _ id: UserID, as principal: Principal?) async throws(PipeError) {
         try requireAdmin(principal)
-        guard try await store.setDisabled(disabled, for: id) else { throw PipeError(.notFound, "no such account") }
+        let changed = try await store.setDisabled(disabled, for: id)
+        verifiedAPIKeys.removeAll()
+        guard changed else { throw PipeError(.notFound, "no such account") }
         await audit(disabled ? .accountDisabled : .accountEnabled, user: id, ["by": principal?.id.rawValue ?? "-"])
         if disabled {
             let now = clock()

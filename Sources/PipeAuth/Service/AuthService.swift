@@ -37,6 +37,8 @@ public final class AuthService: Sendable {
     let lastKeyReload: Mutex<ContinuousClock.Instant?>
     /// When keys were last reloaded on schedule (see ``reloadKeysIfStale()``).
     let lastScheduledKeyReload: Mutex<ContinuousClock.Instant>
+    /// API keys verified in the last second.
+    let verifiedAPIKeys = VerifiedAPIKeyCache()
 
     package init(
         store: any AuthStore, configuration: AuthConfiguration, http: (any HTTPTransport)?, logger: Logger,

@@ -74,9 +74,7 @@ extension SQLiteAuthStore {
     }
 
     package func account(id: UserID) async throws(PipeError) -> AccountRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id.rawValue]).map(Self.account)
-        }
+        try pointRead("SELECT * FROM accounts WHERE id = ?", [id.rawValue], Self.account)
     }
 
     package func account(email: String) async throws(PipeError) -> AccountRecord? {

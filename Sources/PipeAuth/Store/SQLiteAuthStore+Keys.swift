@@ -19,9 +19,7 @@ extension SQLiteAuthStore {
     }
 
     package func apiKey(id: String) async throws(PipeError) -> APIKeyRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(Self.apiKey)
-        }
+        try pointRead("SELECT * FROM api_keys WHERE id = ?", [id], Self.apiKey)
     }
 
     package func apiKeys(of account: UserID) async throws(PipeError) -> [APIKeyRecord] {
