@@ -10,6 +10,11 @@ import PipeCore
 /// readable by its owner only.
 package final class SQLiteAuthStore: AuthStore {
     let database: DatabasePool
+    /// One read-only connection for the point reads requests make, used synchronously only. Kept apart from the
+    /// pool's readers: an asynchronous pool read gives its reader back on the Swift concurrency pool, so threads of
+    /// that pool blocked waiting for a reader could wait forever; this connection is only ever held by synchronous
+    /// reads, which give it back without needing any other thread.
+    let pointReader: DatabaseQueue
 
     /// Opens (creating and migrating when needed) the database at `path`.
     package init(path: String) throws(PipeError) {
@@ -24,6 +29,11 @@ package final class SQLiteAuthStore: AuthStore {
             database = try DatabasePool(path: path, configuration: configuration)
             if !existed { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
             try Self.migrator.migrate(database)
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(30)
+            readOnly.label = "pipe.auth.point-reads"
+            pointReader = try DatabaseQueue(path: path, configuration: readOnly)
         } catch {
             throw PipeError(.unavailable, "cannot open the auth database at \(path): \(error)")
         }
@@ -186,8 +196,9 @@ package final class SQLiteAuthStore: AuthStore {
         }
     }
 
-    /// GRDB's synchronous read: from a synchronous function, so that overload (not the asynchronous one) is chosen.
+    /// GRDB's synchronous read without a transaction (a single statement is atomic on its own, and the BEGIN and
+    /// COMMIT around it cost more than the lookup), from a synchronous function so that overload is chosen.
     private func readOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.read(body)
+        try pointReader.unsafeRead(body)
     }
 }

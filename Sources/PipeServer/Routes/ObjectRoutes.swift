@@ -110,9 +110,15 @@ struct ObjectRoutes {
         do {
             // HEAD opens the object too: the body is read lazily, so nothing is read for it.
             let download = try await open(head ? nil : range, conditions)
-            var response = Response(
-                status: range == nil || head ? .ok : .partialContent,
-                body: head ? ResponseBody() : ResponseBody(asyncSequence: download.chunks.map { ByteBuffer(bytes: $0) }))
+            let body: ResponseBody
+            if head {
+                body = ResponseBody()
+            } else if let bytes = download.bytesInMemory {
+                body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+            } else {
+                body = ResponseBody(asyncSequence: download.chunks.map { ByteBuffer(bytes: $0) })
+            }
+            var response = Response(status: range == nil || head ? .ok : .partialContent, body: body)
             Self.describe(download, in: &response.headers)
             response.headers[.contentLength] = String(download.range.count)
             if range != nil && !head {

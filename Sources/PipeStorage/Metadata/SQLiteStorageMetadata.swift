@@ -8,6 +8,11 @@ import PipeCore
 /// Keys are stored as BLOBs so that SQLite orders and compares them byte by byte, the order listings promise.
 package final class SQLiteStorageMetadata: StorageMetadataStore {
     let database: DatabasePool
+    /// One read-only connection for the point reads requests make, used synchronously only. Kept apart from the
+    /// pool's readers: an asynchronous pool read gives its reader back on the Swift concurrency pool, so threads of
+    /// that pool blocked waiting for a reader could wait forever; this connection is only ever held by synchronous
+    /// reads, which give it back without needing any other thread.
+    let pointReader: DatabaseQueue
 
     /// Opens (creating and migrating when needed) the database at `path`.
     package init(path: String) throws(PipeError) {
@@ -20,6 +25,11 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
         do {
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(30)
+            readOnly.label = "pipe.storage.point-reads"
+            pointReader = try DatabaseQueue(path: path, configuration: readOnly)
         } catch {
             throw PipeError(.unavailable, "cannot open the storage database at \(path): \(error)")
         }

@@ -20,6 +20,13 @@ public struct ObjectDownload: Sendable {
     /// The bytes of ``range``, in order, in chunks of up to the configured chunk size.
     public let chunks: ObjectByteStream
 
+    /// The bytes, when they are already in memory (a small object from the read cache); `nil` when they stream from
+    /// the blob. A server answers with them in one write.
+    public var bytesInMemory: [UInt8]? {
+        if case .memory(let bytes) = chunks.source { return bytes }
+        return nil
+    }
+
     static func cacheControl(for info: ObjectInfo, bucketIsPublic: Bool) -> String {
         guard let own = info.cacheControl else { return bucketIsPublic ? "public, max-age=60" : "private, no-cache" }
         let lowered = own.lowercased()

@@ -67,17 +67,8 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> StoredObject {
-        let generation = cache.generation
         let found = try await readableObject(bucket, key, by: principal).object
-        // The record was just read, so a cached copy is used only while it is still the current version: even a
-        // write by another process sharing the store cannot make the cache serve stale bytes.
-        if range == nil, let cached = cache.lookup(bucket, key), cached.info.etag == found.info.etag,
-            cached.info.updatedAt == found.info.updatedAt
-        {
-            try conditions.check(found.info)
-            metrics.count(.get)
-            return StoredObject(info: found.info, bytes: cached.bytes)
-        }
+        // Whole small objects come from (and go into) the read cache inside `open`.
         let download = try await open(bucket, key, range: range, conditions: conditions, found: found)
         guard Int64(download.range.count) <= configuration.maxBufferedObjectSize else {
             throw PipeError(
@@ -85,9 +76,8 @@ extension StorageService {
                 "\(key) is \(download.range.count) bytes; read objects over \(configuration.maxBufferedObjectSize) "
                     + "bytes as a stream or into a file")
         }
-        let object = StoredObject(info: download.info, bytes: try await download.chunks.collect())
-        if range == nil { cache.insert(object, generation: generation) }
-        return object
+        if let bytes = download.bytesInMemory { return StoredObject(info: download.info, bytes: bytes) }
+        return StoredObject(info: download.info, bytes: try await download.chunks.collect())
     }
 
     /// Writes an object (or a range) to the file at `url`, atomically: the file appears whole, or not at all.
@@ -125,6 +115,7 @@ extension StorageService {
         _ bucket: BucketName, _ key: ObjectKey, range: ByteRange?, conditions: ReadConditions,
         found: ObjectRecord? = nil, bucketIsPublic: Bool = false
     ) async throws(PipeError) -> ObjectDownload {
+        let generation = cache.generation
         for attempt in 0..<8 {
             let object: ObjectRecord
             if attempt == 0, let found {
@@ -133,6 +124,18 @@ extension StorageService {
                 object = try await metadata.object(bucket, key).orThrow(PipeError.noObject(bucket, key))
             }
             try conditions.check(object.info)
+            let cacheControl = ObjectDownload.cacheControl(for: object.info, bucketIsPublic: bucketIsPublic)
+            // A whole small object comes from the read cache while the cached copy is the version just looked up.
+            let cacheable = range == nil && object.info.size <= Int64(cache.objectLimit)
+            if cacheable, let cached = cache.lookup(bucket, key), cached.info.etag == object.info.etag,
+                cached.info.updatedAt == object.info.updatedAt
+            {
+                metrics.count(.get)
+                metrics.bytesRead.increment(by: Int64(cached.bytes.count))
+                return ObjectDownload(
+                    info: object.info, range: 0..<object.info.size, cacheControl: cacheControl,
+                    chunks: ObjectByteStream(source: .memory(cached.bytes), onBytes: { _ in }))
+            }
             let span = try range?.resolve(size: object.info.size) ?? 0..<object.info.size
             let blob: any BlobReader
             do throws(PipeError) {
@@ -145,10 +148,16 @@ extension StorageService {
                 chunkSize: configuration.chunkSize)
             metrics.count(.get)
             let counter = metrics.bytesRead
+            let stream = ObjectByteStream(source: .blob(reader), onBytes: { counter.increment(by: Int64($0)) })
+            guard cacheable else {
+                return ObjectDownload(info: object.info, range: span, cacheControl: cacheControl, chunks: stream)
+            }
+            // Small: read it now (one read of at most the cache's object limit) and keep it for the next reader.
+            let bytes = try await stream.collect()
+            cache.insert(StoredObject(info: object.info, bytes: bytes), generation: generation)
             return ObjectDownload(
-                info: object.info, range: span,
-                cacheControl: ObjectDownload.cacheControl(for: object.info, bucketIsPublic: bucketIsPublic),
-                chunks: ObjectByteStream(source: .blob(reader), onBytes: { counter.increment(by: Int64($0)) }))
+                info: object.info, range: span, cacheControl: cacheControl,
+                chunks: ObjectByteStream(source: .memory(bytes), onBytes: { _ in }))
         }
         throw PipeError(.unavailable, "\(key) kept changing while it was being opened")
     }
