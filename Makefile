@@ -5,7 +5,7 @@ SYSTEM_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev
 # Servers the tests start on 127.0.0.1 (nginx: TLS, HTTP/2 and mutual TLS for PipeHTTP; openssl makes the certificates).
 TEST_PACKAGES := nginx openssl python3 python3-venv
 # Peers the benchmarks run side by side with Pipe (python3-venv: the virtualenv bytewax is installed into).
-BENCH_PACKAGES := jq gojq hyperfine curl nginx openssl python3-venv
+BENCH_PACKAGES := jq gojq hyperfine curl nginx openssl python3-venv wrk
 PIPE_CONFORMANCE_DIR ?= $(abspath ../shared/conformance)
 export PIPE_CONFORMANCE_DIR
 
@@ -60,6 +60,7 @@ bench: bench-deps
 	Benchmarks/scripts/compare-pipeline.sh
 	Benchmarks/scripts/compare-storage.sh
 	Benchmarks/scripts/compare-auth.sh
+	Benchmarks/scripts/compare-gateway.sh
 
 clean:
 	rm -rf .build Benchmarks/.build
