@@ -67,7 +67,7 @@ extension PipelineJobs {
     ///
     /// - Parameters:
     ///   - filter: state and pipeline to match.
-    ///   - limit: 1…``JobFilter/maxPageSize`` per page.
+    ///   - limit: 1…`JobFilter.maxPageSize` per page.
     ///   - cursor: the previous page's `nextCursor`.
     ///   - principal: the caller.
     /// - Throws: `unauthenticated`; `forbidden` when its scopes do not allow `pipelines:read`; `invalid_argument`
