@@ -43,7 +43,7 @@ key="$(grep '^  pipe_' "$work/out" | tr -d ' ')"
     --header "Authorization: Bearer $key" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,unsupported_method \
     --phases examples,coverage,fuzzing,stateful \
-    --max-examples "$examples" --seed 20261130 --request-timeout 30 --no-color --warnings off
+    --max-examples "$examples" --seed 20261130 --generation-database none --request-timeout 30 --no-color --warnings off
 # The server must still be up: a crash mid-run would have shown as connection errors, but say it plainly.
 kill -0 "$server" 2>/dev/null || { echo "schemathesis: pipe serve died during the run" >&2; tail -50 "$work/log" >&2; exit 1; }
 echo "schemathesis: no server errors and no responses outside the document"
