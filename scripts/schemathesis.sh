@@ -39,11 +39,13 @@ url="$(sed -n 's/^pipe is serving //p' "$work/out")"
 key="$(grep '^  pipe_' "$work/out" | tr -d ' ')"
 [ -n "$url" ] && [ -n "$key" ] || { echo "schemathesis: no URL or admin key in the server's output" >&2; exit 1; }
 
-"$venv/bin/schemathesis" run "$url/v1/openapi.json" \
+# Run from the scratch directory: schemathesis keeps state in ./.schemathesis, which must not land in the checkout.
+schemathesis="$(cd "$venv" && pwd)/bin/schemathesis"
+(cd "$work" && "$schemathesis" run "$url/v1/openapi.json" \
     --header "Authorization: Bearer $key" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,unsupported_method \
     --phases examples,coverage,fuzzing,stateful \
-    --max-examples "$examples" --seed 20261130 --generation-database none --request-timeout 30 --no-color --warnings off
+    --max-examples "$examples" --seed 20261130 --generation-database none --request-timeout 30 --no-color --warnings off)
 # The server must still be up: a crash mid-run would have shown as connection errors, but say it plainly.
 kill -0 "$server" 2>/dev/null || { echo "schemathesis: pipe serve died during the run" >&2; tail -50 "$work/log" >&2; exit 1; }
 echo "schemathesis: no server errors and no responses outside the document"
