@@ -53,8 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     private func runServer(_ server: PipeServer, announcing admin: Deployment.FirstAdmin?) async throws(PipeError) {
         do {
             try await server.run { port in
-                let scheme = server.configuration.tlsCertificate == nil ? "http" : "https"
-                let url = server.configuration.publicURL ?? "\(scheme)://\(server.configuration.host):\(port)"
+                let url = server.configuration.baseURL(port: port)
                 var lines = ["pipe is serving \(url)"]
                 if let admin {
                     lines += [

@@ -1,3 +1,4 @@
+import Crypto
 import PipeCore
 
 #if canImport(FoundationEssentials)
@@ -87,11 +88,10 @@ extension AuthService {
         let digest = VerifiedAPIKeyCache.digest(apiKey)
         let now = clock()
         if let principal = verifiedAPIKeys.principal(for: digest, now: now) { return principal }
-        let principal = try await verify(apiKey: apiKey, now: now)
-        return principal
+        return try await verify(apiKey: apiKey, digest: digest, now: now)
     }
 
-    private func verify(apiKey: String, now: Date) async throws(PipeError) -> Principal {
+    private func verify(apiKey: String, digest: SHA256Digest, now: Date) async throws(PipeError) -> Principal {
         let invalid = PipeError(.unauthenticated, "the API key is not valid")
         let presented = try APIKey.Presented(parsing: apiKey)
         let record = try await store.apiKey(id: presented.id)
@@ -105,7 +105,7 @@ extension AuthService {
         let principal = Principal(id: account.id, kind: account.kind, roles: account.roles, scopes: record.scopes)
         verifiedAPIKeys.insert(
             VerifiedAPIKeyCache.Entry(principal: principal, cachedAt: now, keyExpiresAt: record.expiresAt),
-            for: VerifiedAPIKeyCache.digest(apiKey))
+            for: digest)
         return principal
     }
 

@@ -56,13 +56,12 @@ public struct AccessPolicy: Sendable, Hashable, Codable {
 
     /// Whether the token scopes of `principal` leave `action` on `resource` open (no scopes: nothing narrowed).
     static func scopes(of principal: Principal, allow action: Action, on resource: Resource) -> Bool {
-        if principal.scopes.isEmpty { return true }
         let domain: String
         switch resource {
         case .bucket, .object, .objects: domain = "storage"
         case .pipeline, .job: domain = "pipelines"
         case .account: domain = "auth"
         }
-        return principal.hasScope("\(domain):\(action.rawValue)") || principal.hasScope("\(domain):admin")
+        return principal.scopesAllow(action, in: domain)
     }
 }

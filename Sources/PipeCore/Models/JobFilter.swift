@@ -29,21 +29,4 @@ public struct JobFilter: Sendable, Hashable {
         (owner == nil || job.owner == owner) && (state == nil || job.state == state)
             && (pipeline == nil || job.pipeline == pipeline)
     }
-
-    /// The most jobs one page of a listing may hold.
-    public static let maxPageSize = 1_000
-
-    /// Checks a page size and decodes a listing cursor (the position of the last job returned, newest first).
-    ///
-    /// - Throws: `invalid_argument` for a limit outside 1…``maxPageSize`` or a cursor no listing returned.
-    public static func position(limit: Int, cursor: String?) throws(PipeError) -> Int64? {
-        guard (1...maxPageSize).contains(limit) else {
-            throw PipeError(.invalidArgument, "limit must be 1 to \(maxPageSize)", details: ["field": "limit"])
-        }
-        guard let cursor else { return nil }
-        guard let position = Int64(cursor), position > 0 else {
-            throw PipeError(.invalidArgument, "the cursor is not one a listing returned", details: ["field": "cursor"])
-        }
-        return position
-    }
 }

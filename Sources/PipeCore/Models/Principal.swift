@@ -35,4 +35,11 @@ public struct Principal: Sendable, Hashable, Codable {
 
     /// Whether the presented token carries `scope`.
     public func hasScope(_ scope: String) -> Bool { scopes.contains(scope) }
+
+    /// Whether the token's scopes leave `action` in `domain` (`storage`, `pipelines`, `auth`) open: no scopes narrow
+    /// nothing; otherwise it needs `<domain>:<action>` or `<domain>:admin`. Access itself is still decided by
+    /// ``AccessPolicy``, which applies this same rule.
+    public func scopesAllow(_ action: Action, in domain: String) -> Bool {
+        scopes.isEmpty || hasScope("\(domain):\(action.rawValue)") || hasScope("\(domain):admin")
+    }
 }

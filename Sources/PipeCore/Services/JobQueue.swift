@@ -53,7 +53,7 @@ public protocol JobQueue: Sendable {
     ///
     /// - Parameters:
     ///   - filter: which jobs.
-    ///   - limit: 1…``JobFilter/maxPageSize`` jobs per page.
+    ///   - limit: 1…``Paging/maxLimit`` jobs per page.
     ///   - cursor: `nil` for the first page, then the previous page's `nextCursor`.
     /// - Throws: `invalid_argument` for a limit out of range or a cursor no listing returned.
     func jobs(matching filter: JobFilter, limit: Int, cursor: String?) async throws(PipeError) -> Page<Job>

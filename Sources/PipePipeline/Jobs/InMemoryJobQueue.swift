@@ -61,7 +61,7 @@ public actor InMemoryJobQueue: JobQueue {
     }
 
     public func jobs(matching filter: JobFilter, limit: Int, cursor: String?) throws(PipeError) -> Page<Job> {
-        let position = try JobFilter.position(limit: limit, cursor: cursor) ?? Int64.max
+        let position = try Paging.position(limit: limit, cursor: cursor) ?? Int64.max
         expireLeases(at: now())
         let matching = entries.values.filter { $0.sequence < position && filter.matches($0.job) }
             .sorted { $0.sequence > $1.sequence }

@@ -67,7 +67,7 @@ extension PipelineJobs {
     ///
     /// - Parameters:
     ///   - filter: state and pipeline to match.
-    ///   - limit: 1…`JobFilter.maxPageSize` per page.
+    ///   - limit: 1…`Paging.maxLimit` per page.
     ///   - cursor: the previous page's `nextCursor`.
     ///   - principal: the caller.
     /// - Throws: `unauthenticated`; `forbidden` when its scopes do not allow `pipelines:read`; `invalid_argument`
@@ -76,8 +76,7 @@ extension PipelineJobs {
         async throws(PipeError) -> Page<Job>
     {
         guard let principal else { throw PipeError(.unauthenticated, "sign in to list jobs") }
-        guard principal.scopes.isEmpty || principal.hasScope("pipelines:read") || principal.hasScope("pipelines:admin")
-        else {
+        guard principal.scopesAllow(.read, in: "pipelines") else {
             throw PipeError(.forbidden, "the token's scopes do not allow reading jobs (pipelines:read)")
         }
         var own = filter

@@ -111,7 +111,7 @@ public final class SQLiteJobQueue: JobQueue {
     }
 
     public func jobs(matching filter: JobFilter, limit: Int, cursor: String?) async throws(PipeError) -> Page<Job> {
-        let position = try JobFilter.position(limit: limit, cursor: cursor)
+        let position = try Paging.position(limit: limit, cursor: cursor)
         return try await read { db throws in
             var conditions = ["seq < ?"]
             var arguments: StatementArguments = [position ?? Int64.max]

@@ -67,10 +67,7 @@ extension PipelineRegistry {
     /// The namespace to act in: the caller's own, once its scopes allow `action`.
     static func caller(_ principal: Principal?, _ action: Action, _ name: PipelineName?) throws(PipeError) -> UserID {
         guard let principal else { throw PipeError(.unauthenticated, "sign in to manage pipelines") }
-        let scopeAllows =
-            principal.scopes.isEmpty || principal.hasScope("pipelines:\(action.rawValue)")
-            || principal.hasScope("pipelines:admin")
-        guard scopeAllows else {
+        guard principal.scopesAllow(action, in: "pipelines") else {
             throw PipeError(
                 .forbidden, "the token's scopes do not allow this (pipelines:\(action.rawValue))",
                 details: ["pipeline": name?.rawValue ?? ""])

@@ -120,7 +120,7 @@ public final class SQLitePipelineRegistry: PipelineRegistry {
     public func pipelines(owner: UserID, limit: Int, cursor: String?) async throws(PipeError)
         -> Page<PipelineSummary>
     {
-        try Self.check(limit: limit)
+        _ = try Paging.position(limit: limit, cursor: nil)
         let after = try cursor.map { text throws(PipeError) in try PipelineName(text).rawValue } ?? ""
         return try await database.read { db throws in
             let rows = try Row.fetchAll(
@@ -141,15 +141,8 @@ public final class SQLitePipelineRegistry: PipelineRegistry {
     public func versions(of name: PipelineName, owner: UserID, limit: Int, cursor: String?) async throws(PipeError)
         -> Page<PipelineVersionSummary>
     {
-        try Self.check(limit: limit)
-        var before = Int.max
-        if let cursor {
-            guard let number = Int(cursor), number > 0 else {
-                throw PipeError(.invalidArgument, "the cursor is not one a listing returned", details: ["field": "cursor"])
-            }
-            before = number
-        }
-        return try await database.read { [before] db throws in
+        let before = try Paging.position(limit: limit, cursor: cursor) ?? Int64.max
+        return try await database.read { db throws in
             guard try Self.latestRow(db, name, owner) != nil else {
                 throw PipeError(.pipelineNotFound, "no pipeline \(name)", details: ["pipeline": name.rawValue])
             }
@@ -178,12 +171,6 @@ public final class SQLitePipelineRegistry: PipelineRegistry {
     }
 
     // MARK: Rows
-
-    static func check(limit: Int) throws(PipeError) {
-        guard (1...1_000).contains(limit) else {
-            throw PipeError(.invalidArgument, "limit must be 1 to 1000", details: ["field": "limit"])
-        }
-    }
 
     static func latestRow(_ db: Database, _ name: PipelineName, _ owner: UserID) throws -> Row? {
         try Row.fetchOne(

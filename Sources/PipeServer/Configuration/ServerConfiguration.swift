@@ -82,7 +82,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     }
 
     /// The base URL clients reach the deployment at.
-    public var baseURL: String { publicURL ?? "\(tlsCertificate == nil ? "http" : "https")://\(host):\(port)" }
+    public var baseURL: String { baseURL(port: port) }
+
+    /// The base URL when the server listens on `port` (the bound one, when ``port`` is 0).
+    ///
+    /// - Parameter port: the port the server listens on.
+    public func baseURL(port: Int) -> String {
+        publicURL ?? "\(tlsCertificate == nil ? "http" : "https")://\(host):\(port)"
+    }
 
     /// Reads `file` (YAML or JSON; `nil` for none), then applies `environment` over it.
     ///

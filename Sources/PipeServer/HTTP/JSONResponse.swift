@@ -18,6 +18,13 @@ enum JSONResponse {
     }
 
     static func noContent() -> Response { Response(status: .noContent) }
+
+    /// One page of a listing: `{"<name>": [...], "nextCursor"?: "..."}`.
+    static func page<Item>(_ name: String, _ page: Page<Item>, _ json: (Item) -> JSONValue) -> Response {
+        var members: [(String, JSONValue)] = [(name, .array(page.items.map(json)))]
+        if let next = page.nextCursor { members.append(("nextCursor", .string(next))) }
+        return make(.object(JSONObject(members)))
+    }
 }
 
 extension Request {
@@ -47,7 +54,7 @@ extension Request {
     }
 
     /// A listing's page size (`limit`, default `defaultLimit`, at most `maxLimit`) and `cursor` from the query.
-    func page(defaultLimit: Int = 100, maxLimit: Int = 1000) throws(PipeError) -> (limit: Int, cursor: String?) {
+    func page(defaultLimit: Int = 100, maxLimit: Int = Paging.maxLimit) throws(PipeError) -> (limit: Int, cursor: String?) {
         let query = uri.queryParameters
         var limit = defaultLimit
         if let text = query.get("limit") {

@@ -4,7 +4,18 @@ import PipeCore
 import PipePipeline
 
 /// The API's OpenAPI 3.1 document, as JSON, made once from the YAML it is written in.
+///
+/// The YAML is kept in the binary (no resource bundle to ship), one file per area of the API; the parts are top-level
+/// keys or entries of `paths` and `components`, so joining them in order makes the document. Tests hold it to the
+/// router's route list (OpenAPIDocumentTests) and schemathesis checks the server against it (scripts/schemathesis.sh,
+/// in `make test`).
 enum OpenAPIDocument {
+    /// The whole document.
+    static let yaml = [
+        overview, operationsPaths, signInPaths, accountPaths, bucketAndObjectPaths, linkAndUploadPaths, pipelinePaths,
+        sharedComponents, schemas,
+    ].joined(separator: "\n")
+
     /// The document as JSON bytes; `nil` only if the embedded YAML does not parse, which a test rules out.
     static let json: [UInt8]? = {
         guard let value = try? YAMLDocument.json(yaml) else { return nil }

@@ -53,9 +53,7 @@ struct JobRoutes {
         }
         filter.pipeline = try query.get("pipeline").map { name throws(PipeError) in try PipelineID(name) }
         let page = try await jobs.jobs(matching: filter, limit: limit, cursor: cursor, as: try context.requirePrincipal())
-        var members: [(String, JSONValue)] = [("jobs", .array(page.items.map(Self.json)))]
-        if let next = page.nextCursor { members.append(("nextCursor", .string(next))) }
-        return JSONResponse.make(.object(JSONObject(members)))
+        return JSONResponse.page("jobs", page, Self.json)
     }
 
     func job(_ context: PipeRequestContext) async throws(PipeError) -> Response {

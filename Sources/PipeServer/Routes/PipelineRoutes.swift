@@ -44,20 +44,12 @@ struct PipelineRoutes {
     func list(_ request: Request, _ context: PipeRequestContext) async throws(PipeError) -> Response {
         let (limit, cursor) = try request.page()
         let page = try await registry.pipelines(limit: limit, cursor: cursor, as: try context.requirePrincipal())
-        var members: [(String, JSONValue)] = [
-            (
-                "pipelines",
-                .array(
-                    page.items.map { summary in
-                        [
-                            "name": .string(summary.name.rawValue), "latestVersion": .int(summary.latestVersion),
-                            "updatedAt": .string(AuthRoutes.timestamp(summary.updatedAt)),
-                        ]
-                    })
-            )
-        ]
-        if let next = page.nextCursor { members.append(("nextCursor", .string(next))) }
-        return JSONResponse.make(.object(JSONObject(members)))
+        return JSONResponse.page("pipelines", page) { summary in
+            [
+                "name": .string(summary.name.rawValue), "latestVersion": .int(summary.latestVersion),
+                "updatedAt": .string(AuthRoutes.timestamp(summary.updatedAt)),
+            ]
+        }
     }
 
     func latest(_ context: PipeRequestContext) async throws(PipeError) -> Response {
@@ -77,17 +69,9 @@ struct PipelineRoutes {
         let (limit, cursor) = try request.page()
         let page = try await registry.versions(
             of: try context.pipelineName(), limit: limit, cursor: cursor, as: try context.requirePrincipal())
-        var members: [(String, JSONValue)] = [
-            (
-                "versions",
-                .array(
-                    page.items.map { item in
-                        ["version": .int(item.version), "createdAt": .string(AuthRoutes.timestamp(item.createdAt))]
-                    })
-            )
-        ]
-        if let next = page.nextCursor { members.append(("nextCursor", .string(next))) }
-        return JSONResponse.make(.object(JSONObject(members)))
+        return JSONResponse.page("versions", page) { item in
+            ["version": .int(item.version), "createdAt": .string(AuthRoutes.timestamp(item.createdAt))]
+        }
     }
 
     func delete(_ context: PipeRequestContext) async throws(PipeError) -> Response {
