@@ -16,6 +16,8 @@ import ServiceLifecycle
 /// try await server.run()       // until SIGINT/SIGTERM; then drains and stops
 /// ```
 public final class PipeServer: Sendable {
+    /// The `Server` header of every response.
+    static let serverName = "pipe"
     /// The deployment behind the API.
     public let deployment: Deployment
     /// The configuration it runs with.
@@ -56,6 +58,14 @@ public final class PipeServer: Sendable {
         return router
     }
 
+    /// The event-loop answers for cached small-object reads, unless the configuration turns them off.
+    func fastPath() -> ObjectFastPath? {
+        guard configuration.fastPath else { return nil }
+        return ObjectFastPath(
+            auth: deployment.auth, storage: deployment.storage, limiter: limiter, limits: configuration.rateLimits,
+            metrics: metrics)
+    }
+
     func addRoutes(to router: Router<PipeRequestContext>) {
         HealthRoutes(deployment: deployment).add(to: router)
         MetricsRoutes(metrics: metrics, deployment: deployment).add(to: router)
@@ -85,8 +95,8 @@ public final class PipeServer: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = Application(
             router: router(),
-            server: try ServerTransport.builder(configuration),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pipe"),
+            server: try ServerTransport.builder(configuration, fastPath: fastPath()),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
             services: [JobWorkers(deployment: deployment)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -219,6 +219,24 @@ extension AuthService {
         }
     }
 
+    /// Who `credential` (an API key or an access token) authenticates, when this process checked it recently enough
+    /// to answer from memory alone; `nil` when answering would take a store read, a signature check or a key reload
+    /// (call ``authenticate(apiKey:)`` or ``authenticate(bearer:)`` then, which also give the errors).
+    ///
+    /// The answer is the one those calls would give now: a cached API key within its second, or a cached token
+    /// verification whose key, expiry and session still stand, while the signing keys are not due for a reload.
+    public func recentlyAuthenticated(_ credential: String) -> Principal? {
+        if credential.hasPrefix("pipe_") {
+            return verifiedAPIKeys.principal(for: VerifiedAPIKeyCache.digest(credential), now: clock())
+        }
+        let now = ContinuousClock.now
+        let reloadDue =
+            configuration.signingKeys.isEmpty
+            && lastScheduledKeyReload.withLock { now - $0 >= Self.keyRefreshInterval }
+        guard !reloadDue else { return nil }
+        return tokens.previouslyVerified(credential, at: clock())?.principal
+    }
+
     /// The least time between reloads caused by unknown key ids (so junk tokens cannot hammer the store).
     static let keyReloadInterval: Duration = .seconds(5)
 }

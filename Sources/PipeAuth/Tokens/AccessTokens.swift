@@ -156,6 +156,23 @@ public final class AccessTokens: Sendable {
         return verified
     }
 
+    /// What `token` grants when this instance verified it before and that verification still stands (the token
+    /// is unexpired, its key still loaded and its session not revoked); `nil` otherwise. Checks no signature, so it
+    /// costs a hash and one lock: for callers that must not wait, which call ``verify(_:at:)`` on `nil`.
+    public func previouslyVerified(_ token: String, at now: Date = Date()) -> AccessToken? {
+        guard settings.verifiedTokenCacheSize > 0, token.utf8.count <= TokenSettings.maximumTokenBytes else { return nil }
+        let digest = SHA256.hash(data: Array(token.utf8))
+        return state.withLock { state -> AccessToken? in
+            guard let cached = state.cache.lookUp(digest), state.ring.keys[cached.keyID] != nil,
+                now <= cached.acceptedUntil
+            else { return nil }
+            if let session = cached.token.sessionID, let until = state.revokedSessions[session], now < until {
+                return nil
+            }
+            return cached.token
+        }
+    }
+
     static func isAccessTokenType(_ type: String) -> Bool {
         let lowered = type.lowercased()
         return lowered == "at+jwt" || lowered == "application/at+jwt"

@@ -5,8 +5,8 @@ import NIOCore
 import NIOSSL
 import PipeCore
 
-/// How connections are served: HTTP/1.1 with bounded headers and an idle timeout, wrapped in TLS when the
-/// configuration names a certificate and key.
+/// How connections are served: HTTP/1.1 with bounded headers and an idle timeout, with the ``ObjectFastPath`` in
+/// front of the router when given, wrapped in TLS when the configuration names a certificate and key.
 enum ServerTransport {
     /// The most bytes of one header field, of all header fields together, and the most fields a request may carry;
     /// past them the connection is refused before any handler runs.
@@ -14,13 +14,17 @@ enum ServerTransport {
     static let maxHeaderBytes = 64 * 1024
     static let maxHeaderFields = 100
 
-    static func builder(_ configuration: ServerConfiguration) throws(PipeError) -> HTTPServerBuilder {
-        let http1 = HTTPServerBuilder.http1(
-            configuration: HTTP1Channel.Configuration(
-                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
-                httpDecoderConfiguration: .init(
-                    maxHeaderFieldSize: maxHeaderFieldBytes, maxHeaderListSize: maxHeaderBytes,
-                    maxHeaderFieldCount: maxHeaderFields)))
+    static func builder(_ configuration: ServerConfiguration, fastPath: ObjectFastPath?) throws(PipeError)
+        -> HTTPServerBuilder
+    {
+        let channel = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: maxHeaderFieldBytes, maxHeaderListSize: maxHeaderBytes,
+                maxHeaderFieldCount: maxHeaderFields))
+        let http1 = HTTPServerBuilder { responder in
+            PipeHTTP1Channel(responder: responder, configuration: channel) { fastPath.map(FastPathHandler.init) }
+        }
         guard let certificatePath = configuration.tlsCertificate, let keyPath = configuration.tlsKey else { return http1 }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }

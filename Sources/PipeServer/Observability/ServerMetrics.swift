@@ -13,6 +13,8 @@ import Prometheus
 final class ServerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let inFlight: Gauge
+    /// Responses written by the event-loop fast path (`ObjectFastPath`), also counted in the request series.
+    let fastPathResponses: Counter
     private let handles = NIOLockedValueBox<[Key: Handles]>([:])
 
     /// Latency buckets from 100 µs (cached small reads) to 10 s (large transfers).
@@ -30,21 +32,34 @@ final class ServerMetrics: Sendable {
         let status: Int
     }
 
-    struct Handles {
+    struct Handles: Sendable {
         let requests: Counter
         let duration: DurationHistogram
+
+        func record(_ elapsed: Duration) {
+            requests.increment()
+            duration.record(elapsed)
+        }
     }
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
-        inFlight = registry.makeGauge(name: "pipe_http_requests_in_flight", help: "Requests being served now.")
+        inFlight = registry.makeGauge(
+            descriptor: Self.name("pipe_http_requests_in_flight", help: "Requests being served now."))
+        fastPathResponses = registry.makeCounter(
+            descriptor: Self.name(
+                "pipe_http_fast_path_responses_total",
+                help: "Responses answered from memory on the event loop, without the router."))
     }
 
     /// Records one finished request.
     func record(method: HTTPRequest.Method, route: String, status: Int, duration: Duration) {
-        let handles = handles(for: Key(method: method, route: route, status: status))
-        handles.requests.increment()
-        handles.duration.record(duration)
+        handles(for: Key(method: method, route: route, status: status)).record(duration)
+    }
+
+    /// The series for one (method, route, status), for a caller that records many requests of it.
+    func series(method: HTTPRequest.Method, route: String, status: Int) -> Handles {
+        handles(for: Key(method: method, route: route, status: status))
     }
 
     func started() { inFlight.increment() }
@@ -55,12 +70,20 @@ final class ServerMetrics: Sendable {
         let key = handles.withLockedValue { $0.count } < Self.maxSeries ? key : Key(method: key.method, route: "other", status: key.status)
         let labels = [("method", key.method.rawValue), ("route", key.route), ("status", String(key.status))]
         let made = Handles(
-            requests: registry.makeCounter(name: "pipe_http_requests_total", labels: labels, help: "HTTP requests served."),
+            requests: registry.makeCounter(
+                descriptor: Self.name("pipe_http_requests_total", help: "HTTP requests served."), labels: labels),
             duration: registry.makeDurationHistogram(
-                name: "pipe_http_request_duration_seconds", labels: labels, buckets: Self.buckets,
-                help: "Time from receiving a request to writing the last byte of its response."))
+                descriptor: Self.name(
+                    "pipe_http_request_duration_seconds",
+                    help: "Time from receiving a request to writing the last byte of its response."),
+                labels: labels, buckets: Self.buckets))
         handles.withLockedValue { $0[key] = made }
         return made
+    }
+
+    /// A metric's whole name (unit included, as Prometheus names carry it) and help text.
+    static func name(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// The registry in the Prometheus text format.

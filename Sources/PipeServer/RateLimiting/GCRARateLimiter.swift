@@ -27,6 +27,11 @@ public final class GCRARateLimiter: RateLimiter {
         decide(key, policy: policy, now: clock())
     }
 
+    /// Counts a request (see the type's discussion); never needs to wait.
+    public func checkWithoutWaiting(_ key: String, policy: RateLimitPolicy) -> RateLimitDecision? {
+        decide(key, policy: policy, now: clock())
+    }
+
     func decide(_ key: String, policy: RateLimitPolicy, now: ContinuousClock.Instant) -> RateLimitDecision {
         let window = Duration.seconds(policy.window)
         let interval = window / policy.limit

@@ -69,14 +69,34 @@ struct RateLimitMiddleware: RouterMiddleware {
                     details: ["retryAfter": String(decision.retryAfter ?? 1), "policy": policy.name]),
                 requestID: context.requestID)
         }
-        response.headers[Self.policyHeader] = "\"\(policy.name)\";q=\(policy.limit);w=\(policy.window)"
-        response.headers[Self.stateHeader] = "\"\(policy.name)\";r=\(decision.remaining);t=\(decision.reset)"
+        Self.describe(policy, decision, in: &response.headers)
         return response
     }
 
+    /// Where the caller stands: `RateLimit-Policy` and `RateLimit`.
+    static func describe(_ policy: RateLimitPolicy, _ decision: RateLimitDecision, in headers: inout HTTPFields) {
+        headers[policyHeader] = Self.policy(policy)
+        headers[stateHeader] = state(policy, decision)
+    }
+
+    /// The `RateLimit-Policy` value.
+    static func policy(_ policy: RateLimitPolicy) -> String {
+        "\"\(policy.name)\";q=\(policy.limit);w=\(policy.window)"
+    }
+
+    /// The `RateLimit` value.
+    static func state(_ policy: RateLimitPolicy, _ decision: RateLimitDecision) -> String {
+        "\"\(policy.name)\";r=\(decision.remaining);t=\(decision.reset)"
+    }
+
     func clientAddress(_ request: Request, _ context: PipeRequestContext) -> String {
-        let peer = context.peerAddress ?? "unknown"
-        guard limits.trustedProxies.contains(peer), let forwarded = request.headers[Self.forwardedFor] else { return peer }
+        Self.clientAddress(peer: context.peerAddress, forwardedFor: request.headers[Self.forwardedFor], limits: limits)
+    }
+
+    /// The client's address (see the type's discussion).
+    static func clientAddress(peer: String?, forwardedFor forwarded: String?, limits: RateLimits) -> String {
+        let peer = peer ?? "unknown"
+        guard limits.trustedProxies.contains(peer), let forwarded else { return peer }
         let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return hops.last { !limits.trustedProxies.contains($0) }.map { String($0.prefix(64)) } ?? peer
     }

@@ -46,4 +46,12 @@ public struct RateLimitDecision: Sendable, Hashable {
 public protocol RateLimiter: Sendable {
     /// Counts a request of `key` under `policy` and says whether it is allowed.
     func check(_ key: String, policy: RateLimitPolicy) async -> RateLimitDecision
+
+    /// ``check(_:policy:)`` without waiting, for limiters that decide in memory; `nil` (nothing counted) from a
+    /// limiter that must ask another service. The default is `nil`.
+    func checkWithoutWaiting(_ key: String, policy: RateLimitPolicy) -> RateLimitDecision?
+}
+
+extension RateLimiter {
+    public func checkWithoutWaiting(_ key: String, policy: RateLimitPolicy) -> RateLimitDecision? { nil }
 }

@@ -25,7 +25,8 @@ struct MetricsRoutes {
             ("dead_lettered", stats.deadLettered),
         ] {
             metrics.registry.makeGauge(
-                name: "pipe_jobs_in_queue", labels: [("state", state)], help: "Jobs in the queue by state, at scrape time."
+                descriptor: ServerMetrics.name("pipe_jobs_in_queue", help: "Jobs in the queue by state, at scrape time."),
+                labels: [("state", state)]
             ).set(Double(count))
         }
         let bytes = metrics.render()

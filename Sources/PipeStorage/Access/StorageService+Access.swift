@@ -17,15 +17,22 @@ extension StorageService {
     /// The bucket and the object for a read, looked up together, once `principal` is known to be allowed to read
     /// the object (the object record is not used before the check passes).
     func readableObject(_ bucket: BucketName, _ key: ObjectKey, by principal: Principal?) async throws(PipeError)
-        -> (bucket: BucketRecord, object: ObjectRecord)
+        -> (bucket: BucketRecord, object: ObjectRecord, confirmation: ObjectCache.Confirmation?)
     {
+        // Taken before the read: if it still holds later, nothing committed since could be missing from the read.
+        let counter = metadata.changeCounter?.value
         let (record, object) = try await metadata.bucketAndObject(bucket, key)
         guard let record, Self.discovers(record, principal) else {
             throw PipeError.noBucket(bucket)
         }
         try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
         guard let object else { throw PipeError.noObject(bucket, key) }
-        return (record, object)
+        let confirmation = counter.map {
+            ObjectCache.Confirmation(
+                bucket: record, counter: $0, at: .now,
+                cacheControl: ObjectDownload.cacheControl(for: object.info, bucketIsPublic: record.bucket.isPublic))
+        }
+        return (record, object, confirmation)
     }
 
     /// Whether `principal` may know `record`'s bucket exists: its policy says so, and the principal's token (when

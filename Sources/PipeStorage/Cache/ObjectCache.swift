@@ -8,14 +8,32 @@ import Synchronization
 /// read, so the cache can never serve bytes of a version that is no longer current, even when another process wrote
 /// it. Within the process, writers also invalidate after their metadata commit, and a generation counter stops a
 /// reader that raced a writer from inserting what it read: entries for replaced versions do not linger in memory.
+///
+/// An entry can also carry a ``Confirmation``: the bucket record it was read with and the store's change counter
+/// (`SharedChangeCounter`) just before that read. While the counter still has that value nothing was committed
+/// since, so the entry is current without reading the record again (``confirmed(_:_:counter:now:)``).
 final class ObjectCache: Sendable {
     struct Key: Hashable {
         let bucket: BucketName
         let key: ObjectKey
     }
 
+    /// Proof that an entry was current: the bucket record read with it, and the change counter before the read;
+    /// with the `Cache-Control` the object is served with, worked out once rather than per request.
+    struct Confirmation {
+        var bucket: BucketRecord
+        var counter: UInt64
+        var at: ContinuousClock.Instant
+        var cacheControl: String
+    }
+
+    /// The longest a confirmation is trusted even when the counter has not moved: the bound on how long a change
+    /// whose writer died before bumping the counter can go unseen.
+    static let confirmationLifetime: Duration = .seconds(1)
+
     private struct Entry {
         var object: StoredObject
+        var confirmation: Confirmation?
         var previous: Key?
         var next: Key?
         var cost: Int { object.bytes.count + 256 }
@@ -57,14 +75,50 @@ final class ObjectCache: Sendable {
         return found
     }
 
+    /// The cached object and its bucket's record when its confirmation still stands: the change counter is still
+    /// `counter` and the confirmation is younger than ``confirmationLifetime``. Counts a hit; a miss is not counted
+    /// (the caller goes on to an ordinary read, which counts it).
+    func confirmed(_ bucket: BucketName, _ key: ObjectKey, counter: UInt64, now: ContinuousClock.Instant)
+        -> (object: StoredObject, confirmation: Confirmation)?
+    {
+        guard capacity > 0 else { return nil }
+        let found: (StoredObject, Confirmation)? = state.withLock { state in
+            let id = Key(bucket: bucket, key: key)
+            guard let entry = state.entries[id], let confirmation = entry.confirmation,
+                confirmation.counter == counter, now - confirmation.at < Self.confirmationLifetime
+            else { return nil }
+            if state.newest != id {
+                Self.unlink(id, in: &state)
+                Self.pushNewest(id, entry, in: &state)
+            }
+            return (entry.object, confirmation)
+        }
+        if found != nil { metrics.cacheHits.increment() }
+        return found
+    }
+
+    /// Records that the cached copy of `object`'s version is current as of `confirmation` (after a read of its
+    /// record found that version).
+    func confirm(_ object: ObjectInfo, _ confirmation: Confirmation) {
+        guard capacity > 0 else { return }
+        state.withLock { state in
+            let id = Key(bucket: object.bucket, key: object.key)
+            guard var entry = state.entries[id], entry.object.info.etag == object.etag,
+                entry.object.info.updatedAt == object.updatedAt
+            else { return }
+            entry.confirmation = confirmation
+            state.entries[id] = entry
+        }
+    }
+
     /// Caches `object` unless it is too big or something was invalidated since `generation`.
-    func insert(_ object: StoredObject, generation: UInt64) {
+    func insert(_ object: StoredObject, generation: UInt64, confirmation: Confirmation? = nil) {
         guard object.bytes.count <= objectLimit, capacity > 0 else { return }
         let bytes: Int = state.withLock { state in
             guard state.generation == generation else { return state.bytes }
             let id = Key(bucket: object.info.bucket, key: object.info.key)
             if state.entries[id] != nil { Self.remove(id, in: &state) }
-            let entry = Entry(object: object)
+            let entry = Entry(object: object, confirmation: confirmation)
             Self.pushNewest(id, entry, in: &state)
             state.bytes += entry.cost
             while state.bytes > capacity, let oldest = state.oldest {

@@ -198,6 +198,8 @@ extension SQLiteStorageMetadata {
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
+        // After the commit (or the rollback, which changes nothing but costs nothing to announce).
+        defer { changeCounter?.bump() }
         do {
             return try await database.write(body)
         } catch {

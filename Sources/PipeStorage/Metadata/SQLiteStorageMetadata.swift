@@ -13,6 +13,8 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
     /// that pool blocked waiting for a reader could wait forever; this connection is only ever held by synchronous
     /// reads, which give it back without needing any other thread.
     let pointReader: DatabaseQueue
+    /// Bumped after every write, by every process using this database (the file `<database>.changes`).
+    package let changeCounter: SharedChangeCounter?
 
     /// Opens (creating and migrating when needed) the database at `path`.
     package init(path: String) throws(PipeError) {
@@ -33,6 +35,7 @@ package final class SQLiteStorageMetadata: StorageMetadataStore {
         } catch {
             throw PipeError(.unavailable, "cannot open the storage database at \(path): \(error)")
         }
+        changeCounter = try SharedChangeCounter(path: path + ".changes")
     }
 
     static var migrator: DatabaseMigrator {

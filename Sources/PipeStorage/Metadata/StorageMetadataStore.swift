@@ -12,6 +12,10 @@ import PipeCore
 /// by any object or part, which the caller deletes after the transaction committed (never before: a crash in
 /// between leaves an orphan for the sweep, never a record pointing at nothing).
 package protocol StorageMetadataStore: Sendable {
+    /// A counter every writer to this store bumps after each commit, for readers to tell that nothing changed since
+    /// they looked; `nil` when the store cannot offer one (then nothing is served from memory unconfirmed).
+    var changeCounter: SharedChangeCounter? { get }
+
     // MARK: Buckets
 
     /// - Throws: `bucket_exists`.

@@ -35,9 +35,10 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> ObjectDownload {
-        let (record, object) = try await readableObject(bucket, key, by: principal)
+        let (record, object, confirmation) = try await readableObject(bucket, key, by: principal)
         return try await open(
-            bucket, key, range: range, conditions: conditions, found: object, bucketIsPublic: record.bucket.isPublic)
+            bucket, key, range: range, conditions: conditions, found: object, bucketIsPublic: record.bucket.isPublic,
+            confirmation: confirmation)
     }
 
     /// Opens an object authorized by a signed URL (``verifySignedURL(method:bucket:key:query:contentType:)``).
@@ -67,9 +68,10 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> StoredObject {
-        let found = try await readableObject(bucket, key, by: principal).object
+        let (_, found, confirmation) = try await readableObject(bucket, key, by: principal)
         // Whole small objects come from (and go into) the read cache inside `open`.
-        let download = try await open(bucket, key, range: range, conditions: conditions, found: found)
+        let download = try await open(
+            bucket, key, range: range, conditions: conditions, found: found, confirmation: confirmation)
         guard Int64(download.range.count) <= configuration.maxBufferedObjectSize else {
             throw PipeError(
                 .limitExceeded,
@@ -111,9 +113,12 @@ extension StorageService {
 
     /// Looks the object up and opens its blob. An overwrite can delete the blob between the two steps; then the
     /// lookup runs again and finds the new one, so the reader gets the whole old object or the whole new one.
+    ///
+    /// `confirmation` says when `found` was read; a cached copy of that version is marked current as of then, for
+    /// ``objectInMemory(in:at:as:)``.
     func open(
         _ bucket: BucketName, _ key: ObjectKey, range: ByteRange?, conditions: ReadConditions,
-        found: ObjectRecord? = nil, bucketIsPublic: Bool = false
+        found: ObjectRecord? = nil, bucketIsPublic: Bool = false, confirmation: ObjectCache.Confirmation? = nil
     ) async throws(PipeError) -> ObjectDownload {
         let generation = cache.generation
         for attempt in 0..<8 {
@@ -130,6 +135,7 @@ extension StorageService {
             if cacheable, let cached = cache.lookup(bucket, key), cached.info.etag == object.info.etag,
                 cached.info.updatedAt == object.info.updatedAt
             {
+                if attempt == 0, let confirmation { cache.confirm(object.info, confirmation) }
                 metrics.count(.get)
                 metrics.bytesRead.increment(by: Int64(cached.bytes.count))
                 return ObjectDownload(
@@ -154,11 +160,36 @@ extension StorageService {
             }
             // Small: read it now (one read of at most the cache's object limit) and keep it for the next reader.
             let bytes = try await stream.collect()
-            cache.insert(StoredObject(info: object.info, bytes: bytes), generation: generation)
+            cache.insert(
+                StoredObject(info: object.info, bytes: bytes), generation: generation,
+                confirmation: attempt == 0 ? confirmation : nil)
             return ObjectDownload(
                 info: object.info, range: span, cacheControl: cacheControl,
                 chunks: ObjectByteStream(source: .memory(bytes), onBytes: { _ in }))
         }
         throw PipeError(.unavailable, "\(key) kept changing while it was being opened")
+    }
+}
+
+extension StorageService {
+    /// A whole small object served from memory alone, or `nil` when that cannot be done with certainty: the object
+    /// is not in the read cache, or nothing proves the cached copy current, or `principal` may not read it (the
+    /// ordinary calls then give the answer, error included).
+    ///
+    /// The cached copy counts as current while nothing was committed to the metadata since its record was last read
+    /// (the store's change counter has not moved; every process sharing the store bumps it) and that read is under a
+    /// second old. Made for the gateway's event-loop fast path: no lock is held for long, nothing is awaited and no
+    /// file or database is touched.
+    public func objectInMemory(in bucket: BucketName, at key: ObjectKey, as principal: Principal?) -> ObjectDownload? {
+        guard let counter = metadata.changeCounter?.value,
+            let (object, confirmation) = cache.confirmed(bucket, key, counter: counter, now: .now),
+            Self.discovers(confirmation.bucket, principal),
+            confirmation.bucket.policy.allows(principal, .read, on: .object(bucket, key))
+        else { return nil }
+        metrics.count(.get)
+        metrics.bytesRead.increment(by: Int64(object.bytes.count))
+        return ObjectDownload(
+            info: object.info, range: 0..<object.info.size, cacheControl: confirmation.cacheControl,
+            chunks: ObjectByteStream(source: .memory(object.bytes), onBytes: { _ in }))
     }
 }

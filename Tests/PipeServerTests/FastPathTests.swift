@@ -1,0 +1,205 @@
+import Foundation
+import PipeCore
+import PipeHTTP
+import PipeServer
+import PipeStorage
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The event-loop fast path for cached small objects: same answers as the router, never a stale or forbidden one.
+@Suite("Fast path", .serialized)
+struct FastPathTests {
+    static let volatile: Set<String> = ["date", "x-request-id", "ratelimit"]
+
+    /// Creates `bucket` and puts `bytes` at `key` as the admin; returns the object's path.
+    static func object(
+        _ server: ServerFixture, bucket: String = "hot", key: String = "small.txt", bytes: [UInt8]
+    ) async throws -> String {
+        _ = try await server.send(.post, "/v1/storage/buckets", token: server.adminKey, json: ["name": .string(bucket)])
+        let put = try await server.send(
+            .put, "/v1/storage/buckets/\(bucket)/objects/\(key)?upsert=true", token: server.adminKey, body: bytes)
+        #expect(put.status == 201)
+        return "/v1/storage/buckets/\(bucket)/objects/\(key)"
+    }
+
+    /// How many responses the fast path wrote, from `/metrics`.
+    static func fastAnswers(_ server: ServerFixture) async throws -> Int {
+        let metrics = try await server.send(.get, "/metrics", token: server.adminKey)
+        let line = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix("pipe_http_fast_path_responses_total ") }
+        return line.flatMap { Int(Double($0.split(separator: " ").last ?? "") ?? -1) } ?? 0
+    }
+
+    static func headers(_ response: HTTPResponse) -> [String: String] {
+        var fields: [String: String] = [:]
+        for field in response.headers where !volatile.contains(field.name.lowercased()) {
+            fields[field.name.lowercased()] = field.value
+        }
+        return fields
+    }
+
+    @Test("a cached small object is answered without the router, with the router's status, headers and body")
+    func sameAnswers() async throws {
+        try await ServerFixture.with { server in
+            let bytes = Array("hello from memory".utf8)
+            let path = try await Self.object(server, bytes: bytes)
+            let before = try await Self.fastAnswers(server)
+            let routed = try await server.send(.get, path, token: server.adminKey)  // reads the record, fills the cache
+            let fast = try await server.send(.get, path, token: server.adminKey)
+            let fastHead = try await server.send(.head, path, token: server.adminKey)
+            #expect(try await Self.fastAnswers(server) == before + 2)
+            #expect(routed.status == 200 && fast.status == 200 && fastHead.status == 200)
+            #expect(fast.body == bytes && routed.body == bytes && fastHead.body.isEmpty)
+            #expect(Self.headers(fast) == Self.headers(routed))
+            #expect(Self.headers(fastHead) == Self.headers(routed))
+            for name in ["Date", "X-Request-Id", "RateLimit"] {
+                #expect(fast.headers[name] != nil, "\(name) is set")
+            }
+            #expect(fast.headers["X-Request-Id"] != routed.headers["X-Request-Id"])
+        }
+        try await ServerFixture.with(configure: { $0.fastPath = false }) { server in
+            let path = try await Self.object(server, bytes: Array("x".utf8))
+            for _ in 0..<3 { #expect(try await server.send(.get, path, token: server.adminKey).status == 200) }
+            #expect(try await Self.fastAnswers(server) == 0, "off means off")
+        }
+    }
+
+    @Test("overwrites and deletes show at once, from this process and from another instance on the same files")
+    func neverStale() async throws {
+        try await ServerFixture.with { server in
+            let path = try await Self.object(server, bytes: Array("version 1".utf8))
+            for _ in 0..<3 { _ = try await server.send(.get, path, token: server.adminKey) }
+            _ = try await Self.object(server, bytes: Array("version 2".utf8))
+            #expect(try await server.send(.get, path, token: server.adminKey).body == Array("version 2".utf8))
+            #expect(try await server.send(.get, path, token: server.adminKey).body == Array("version 2".utf8))
+
+            // Another store on the same directory: its own caches and connections, as another process has; only the
+            // files (the database and the change counter) are shared.
+            let other = try await StorageService.embedded(directory: server.directory.appendingPathComponent("storage").path)
+            let me = try await server.send(.get, "/v1/auth/me", token: server.adminKey)
+            let admin = Principal(id: try UserID(try #require(me.json["id"]?.stringValue)), roles: ["admin"])
+            _ = try await other.putObject(
+                Array("version 3".utf8), in: try BucketName("hot"), at: try ObjectKey("small.txt"),
+                options: PutObjectOptions(upsert: true), as: admin)
+            #expect(try await server.send(.get, path, token: server.adminKey).body == Array("version 3".utf8))
+            try await other.deleteObject(in: try BucketName("hot"), at: try ObjectKey("small.txt"), as: admin)
+            #expect(try await server.send(.get, path, token: server.adminKey).status == 404)
+        }
+    }
+
+    @Test("credentials and permissions are checked as the router checks them")
+    func accessChecked() async throws {
+        try await ServerFixture.with { server in
+            let path = try await Self.object(server, bytes: Array("admin only".utf8))
+            let bob = try await server.user("bob@example.com")
+            let created = try await server.send(.post, "/v1/auth/api-keys", token: server.adminKey, json: ["name": "reader"])
+            let key = try #require(created.json["key"]?.stringValue)
+            let id = try #require(created.json["id"]?.stringValue)
+            for _ in 0..<3 { #expect(try await server.send(.get, path, token: key).status == 200) }
+            let before = try await Self.fastAnswers(server)
+            #expect(try await server.send(.get, path, token: bob.token).status == 404)
+            #expect(try await server.send(.get, path).status == 404)
+            #expect(try await server.send(.get, path, token: "pipe_not_a_real_key").status == 401)
+            #expect(try await Self.fastAnswers(server) == before, "refusals come from the router")
+            #expect(try await server.send(.delete, "/v1/auth/api-keys/\(id)", token: server.adminKey).status == 204)
+            #expect(try await server.send(.get, path, token: key).status == 401, "a revoked key is refused at once")
+        }
+    }
+
+    @Test("range, conditional, CORS and query requests go through the router")
+    func declined() async throws {
+        try await ServerFixture.with(configure: { $0.corsOrigins = ["https://app.example.com"] }) { server in
+            let path = try await Self.object(server, bytes: Array("0123456789abcdef".utf8))
+            let first = try await server.send(.get, path, token: server.adminKey)
+            let etag = try #require(first.headers["ETag"])
+            let before = try await Self.fastAnswers(server)
+            let range = try await server.send(.get, path, token: server.adminKey, headers: ["Range": "bytes=0-3"])
+            #expect(range.status == 206 && range.body == Array("0123".utf8))
+            let unchanged = try await server.send(.get, path, token: server.adminKey, headers: ["If-None-Match": etag])
+            #expect(unchanged.status == 304 && unchanged.body.isEmpty)
+            let cors = try await server.send(.get, path, token: server.adminKey, headers: ["Origin": "https://app.example.com"])
+            #expect(cors.headers["Access-Control-Allow-Origin"] == "https://app.example.com")
+            #expect(try await server.send(.get, path + "?download=1", token: server.adminKey).status == 200)
+            #expect(try await Self.fastAnswers(server) == before)
+        }
+    }
+
+    @Test("fast answers are charged to the caller's rate limit")
+    func rateLimited() async throws {
+        try await ServerFixture.with(configure: { $0.rateLimits.default = RateLimitPolicy(name: "default", limit: 6, window: 60) }) {
+            server in
+            let path = try await Self.object(server, bytes: Array("limited".utf8))  // 2 requests
+            var statuses: [Int] = []
+            for _ in 0..<6 { statuses.append(try await server.send(.get, path, token: server.adminKey).status) }
+            #expect(statuses == [200, 200, 200, 200, 429, 429])
+        }
+    }
+
+    @Test("pipelined requests are answered in order, whichever path answers each")
+    func pipelined() async throws {
+        try await ServerFixture.with { server in
+            let path = try await Self.object(server, bytes: Array("FAST-BODY".utf8))
+            _ = try await server.send(.get, path, token: server.adminKey)
+            let port = try #require(URL(string: server.baseURL)?.port)
+            let socket = TransportTests.open(port: port)
+            #expect(socket >= 0)
+            defer { close(socket) }
+            let auth = "Authorization: Bearer \(server.adminKey)\r\n"
+            let requests =
+                "GET /health/ready HTTP/1.1\r\nHost: a\r\n\r\n" + "GET \(path) HTTP/1.1\r\nHost: a\r\n\(auth)\r\n"
+                + "GET /v1/openapi.json HTTP/1.1\r\nHost: a\r\n\r\n" + "GET \(path) HTTP/1.1\r\nHost: a\r\n\(auth)\r\n"
+                + "GET /health/live HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+            let bytes = Array(requests.utf8)
+            #expect(send(socket, bytes, bytes.count, 0) == bytes.count)
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = recv(socket, &buffer, buffer.count, 0)
+                if count <= 0 { break }
+                received += buffer[0..<count]
+            }
+            let text = String(decoding: received, as: UTF8.self)
+            let statusLines = text.components(separatedBy: "HTTP/1.1 ").count - 1
+            #expect(statusLines == 5)
+            let ready = try #require(text.range(of: "\"checks\""))
+            let firstFast = try #require(text.range(of: "FAST-BODY"))
+            let openapi = try #require(text.range(of: "\"openapi\""))
+            let secondFast = try #require(text.range(of: "FAST-BODY", range: openapi.upperBound..<text.endIndex))
+            #expect(ready.lowerBound < firstFast.lowerBound && firstFast.lowerBound < openapi.lowerBound)
+            #expect(openapi.lowerBound < secondFast.lowerBound)
+        }
+    }
+
+    @Test("a connection busy with fast answers is not closed as idle")
+    func busyIsNotIdle() async throws {
+        try await ServerFixture.with(configure: { $0.idleTimeoutSeconds = 1 }) { server in
+            let path = try await Self.object(server, bytes: Array("keep".utf8))
+            let port = try #require(URL(string: server.baseURL)?.port)
+            let socket = TransportTests.open(port: port)
+            #expect(socket >= 0)
+            defer { close(socket) }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let request = Array("GET \(path) HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer \(server.adminKey)\r\n\r\n".utf8)
+            let before = try await Self.fastAnswers(server)
+            // 25 requests over 2.5 s on one connection, each well within the 1 s idle timeout of the last.
+            for _ in 0..<25 {
+                #expect(send(socket, request, request.count, 0) == request.count)
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 8192)
+                while !String(decoding: received, as: UTF8.self).hasSuffix("\r\n\r\nkeep") {
+                    let count = recv(socket, &buffer, buffer.count, 0)
+                    try #require(count > 0, "the connection was closed while in use")
+                    received += buffer[0..<count]
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await Self.fastAnswers(server) >= before + 20)
+        }
+    }
+}
