@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "PipePipeline", targets: ["PipePipeline"]),
         .library(name: "PipeStorage", targets: ["PipeStorage"]),
         .library(name: "PipeAuth", targets: ["PipeAuth"]),
+        .library(name: "PipeClient", targets: ["PipeClient"]),
         .library(name: "PipeServer", targets: ["PipeServer"]),
         .executable(name: "pipe", targets: ["PipeCLI"]),
     ],
@@ -87,9 +88,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PipeClient",
+            dependencies: [
+                "PipeCore",
+                "PipeHTTP",
+                "PipeAuth",
+                "PipeStorage",
+                "PipePipeline",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "PipeServer",
             dependencies: [
                 "PipeCore",
+                "PipeClient",
                 "PipeAuth",
                 "PipeStorage",
                 "PipePipeline",
@@ -106,6 +119,7 @@ let package = Package(
         .executableTarget(
             name: "PipeCLI",
             dependencies: [
+                "PipeClient",
                 "PipeCore",
                 "PipeExpression",
                 "PipePipeline",
@@ -158,8 +172,14 @@ let package = Package(
         .testTarget(
             name: "PipeServerTests",
             dependencies: [
-                "PipeServer", "PipeCore", "PipeAuth", "PipeHTTP", "PipeTestSupport",
+                "PipeServer", "PipeClient", "PipeCore", "PipeAuth", "PipeHTTP", "PipeTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "PipeClientTests",
+            dependencies: [
+                "PipeClient", "PipeServer", "PipeCore", "PipeAuth", "PipeStorage", "PipePipeline", "PipeTestSupport",
             ]
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import PipeClient
 import PipeCore
 import PipeServer
 import Prometheus

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PipeAuth
+import PipeClient
 import PipeCore
 import PipePipeline
 import Prometheus
@@ -110,12 +111,10 @@ struct JobWorkers: Service {
     let deployment: Deployment
 
     func run() async throws {
-        let maintenance = Task { await deployment.auth.runMaintenance() }
-        defer { maintenance.cancel() }
         await withGracefulShutdownHandler {
-            await deployment.jobs.run()
+            await deployment.services.runWorkers()
         } onGracefulShutdown: {
-            Task { await deployment.jobs.shutdown() }
+            Task { await deployment.services.stopWorkers() }
         }
     }
 }

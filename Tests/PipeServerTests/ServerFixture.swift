@@ -1,4 +1,5 @@
 import Foundation
+import PipeClient
 import PipeCore
 import PipeHTTP
 import PipeServer

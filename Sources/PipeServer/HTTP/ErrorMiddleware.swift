@@ -13,6 +13,7 @@ struct GatewayMiddleware: RouterMiddleware {
     typealias Context = PipeRequestContext
 
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    static let errorCodeHeader = HTTPField.Name("Pipe-Error-Code")!
     /// The longest request target (path and query) served: above the longest valid one (a 1 KiB object key
     /// percent-encoded is 3 KiB), far below what would cost anything to parse.
     static let maxTargetBytes = 16 * 1024
@@ -76,6 +77,8 @@ struct GatewayMiddleware: RouterMiddleware {
             members.append(("details", .object(JSONObject(error.details.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))))
         }
         var response = JSONResponse.make(.object(["error": .object(JSONObject(members))]), status: error.httpStatus)
+        // The code again, for responses without a body (HEAD).
+        response.headers[errorCodeHeader] = error.code.rawValue
         if let retryAfter = error.details["retryAfter"] { response.headers[.retryAfter] = retryAfter }
         if error.code == .methodNotAllowed, let allow = error.details["allow"] { response.headers[.allow] = allow }
         if error.code == .unauthenticated || error.code == .tokenInvalid || error.code == .tokenExpired {

@@ -146,6 +146,9 @@ components:
     X-Request-Id:
       description: The request's id, also in error bodies (`requestId`) and the server's logs.
       schema: {type: string}
+    Pipe-Error-Code:
+      description: The error's code, as in the body's `error.code`; there for responses without a body (HEAD).
+      schema: {type: string}
     RateLimit-Policy:
       description: 'The policy the request was counted under, e.g. `"default";q=600;w=60` (limit per window in seconds).'
       schema: {type: string, pattern: '^"[a-z0-9_-]+";q=[0-9]+;w=[0-9]+$'}
@@ -296,7 +299,7 @@ components:
         The request is malformed: `invalid_argument` (a missing, mistyped or unknown field, `details.field`; a bad
         query parameter or header), `invalid_identifier` (a bucket name, object key or id breaks its rules,
         `details.rule`), `invalid_json`, `json_too_deep`, `oauth_failed`.
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
@@ -306,6 +309,7 @@ components:
         header or API key), `token_invalid`, `token_expired`, `session_invalid`, `invalid_credentials`.
       headers:
         X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}
+        Pipe-Error-Code: {$ref: '#/components/headers/Pipe-Error-Code'}
         RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}
         RateLimit: {$ref: '#/components/headers/RateLimit'}
         WWW-Authenticate: {$ref: '#/components/headers/WWW-Authenticate'}
@@ -314,7 +318,7 @@ components:
           schema: {$ref: '#/components/schemas/Error'}
     Forbidden:
       description: '`forbidden` (the caller is known but may not do this), `signature_invalid` (`details.reason`).'
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
@@ -322,31 +326,31 @@ components:
       description: >-
         `not_found`, `bucket_not_found`, `object_not_found`, `upload_not_found`, `job_not_found`,
         `pipeline_not_found`; also for things the caller may not see.
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
     Conflict:
       description: '`conflict`, `bucket_exists`, `object_exists`.'
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
     PreconditionFailed:
       description: '`precondition_failed`: an `If-Match` / `If-None-Match` condition did not hold.'
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
     ContentTooLarge:
       description: '`limit_exceeded`: the body (or object, part, metadata) is over its limit.'
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
     RangeNotSatisfiable:
       description: '`range_not_satisfiable`: the range lies outside the object (`details.size`).'
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
@@ -354,7 +358,7 @@ components:
       description: >-
         `invalid_pipeline` (the definition does not check out; `details.field` is the path of the field),
         `idempotency_key_reused` (the key was used with another body).
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
@@ -364,6 +368,7 @@ components:
         passwords or codes.
       headers:
         X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}
+        Pipe-Error-Code: {$ref: '#/components/headers/Pipe-Error-Code'}
         RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}
         RateLimit: {$ref: '#/components/headers/RateLimit'}
         Retry-After: {$ref: '#/components/headers/Retry-After'}
@@ -372,19 +377,19 @@ components:
           schema: {$ref: '#/components/schemas/Error'}
     InternalError:
       description: '`internal` (a bug; the message is generic), `data_corrupted` (stored bytes failed an integrity check).'
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
     Unavailable:
       description: '`unavailable`: a store or provider is not reachable right now.'
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
     InsufficientStorage:
       description: '`quota_exceeded`: the bucket''s byte or object-count quota would be exceeded.'
-      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
+      headers: {X-Request-Id: {$ref: '#/components/headers/X-Request-Id'}, Pipe-Error-Code: {\$ref: '#/components/headers/Pipe-Error-Code'}, RateLimit-Policy: {$ref: '#/components/headers/RateLimit-Policy'}, RateLimit: {$ref: '#/components/headers/RateLimit'}}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}

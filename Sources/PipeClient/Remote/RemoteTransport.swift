@@ -1,0 +1,202 @@
+import Foundation
+import PipeCore
+import PipeHTTP
+
+/// When a remote client sends a request again.
+///
+/// Only requests that are safe to repeat are retried: `GET`, `HEAD`, `PUT`, `DELETE`, and any request carrying an
+/// `Idempotency-Key`. They are retried after a connection failure, and after `429`, `502`, `503` or `504`, waiting
+/// as `Retry-After` says or else an exponential backoff with full jitter. A `POST` without a key is never retried
+/// blindly: the server may have acted on it.
+public struct RetryPolicy: Sendable, Hashable {
+    /// Attempts in all, the first included (default 4; 1 turns retries off).
+    public var maxAttempts: Int
+    /// The backoff's first step (default 200 ms); each retry doubles it, up to ``maxDelay``.
+    public var baseDelay: Duration
+    /// The longest backoff (default 5 s).
+    public var maxDelay: Duration
+    /// The longest `Retry-After` honoured (default 60 s); a server asking for more gets its error passed on.
+    public var maxRetryAfter: Duration
+
+    /// A policy.
+    public init(
+        maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5),
+        maxRetryAfter: Duration = .seconds(60)
+    ) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxRetryAfter = maxRetryAfter
+    }
+
+    /// No retries.
+    public static let never = RetryPolicy(maxAttempts: 1)
+
+    /// The wait before attempt `attempt + 1` (counting from 1), or `nil` to give up.
+    func delay(after attempt: Int, retryAfter: Int?) -> Duration? {
+        guard attempt < maxAttempts else { return nil }
+        if let retryAfter {
+            let wait = Duration.seconds(retryAfter)
+            return wait <= maxRetryAfter ? wait : nil
+        }
+        let ceiling = min(maxDelay, baseDelay * (1 << min(attempt - 1, 20)))
+        let nanoseconds = ceiling.components.seconds * 1_000_000_000 + ceiling.components.attoseconds / 1_000_000_000
+        return .nanoseconds(Int64.random(in: 0...max(0, nanoseconds)))
+    }
+}
+
+/// Sends requests to a deployment: the base URL, the session's credential, error decoding and retries.
+final class RemoteTransport: Sendable {
+    let base: String
+    let http: CurlHTTPClient
+    let session: SessionManager
+    let retry: RetryPolicy
+
+    init(base: URL, http: CurlHTTPClient, session: SessionManager, retry: RetryPolicy) {
+        var text = base.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        self.base = text
+        self.http = http
+        self.session = session
+        self.retry = retry
+    }
+
+    /// One API call. `path` is already percent-encoded and may carry a query.
+    struct Call: Sendable {
+        var method: HTTPMethod
+        var path: String
+        var headers: HTTPHeaders = [:]
+        var body: [UInt8] = []
+        var idempotencyKey: String? = nil
+        var timeout: Duration? = nil
+        /// Sent without the session's credential.
+        var anonymous = false
+        /// Sent with this credential instead of the session's.
+        var bearer: String? = nil
+        /// Whether sending it twice is harmless; by default, for the methods that say so and keyed requests.
+        var retryable: Bool? = nil
+
+        init(_ method: HTTPMethod, _ path: String) {
+            self.method = method
+            self.path = path
+        }
+
+        init(_ method: HTTPMethod, _ path: String, json: JSONValue) {
+            self.init(method, path)
+            var writer = JSONWriter()
+            writer.write(json)
+            body = writer.bytes
+            headers.add(name: "Content-Type", value: "application/json")
+        }
+
+        var repeatable: Bool {
+            retryable ?? (idempotencyKey != nil || [.get, .head, .put, .delete].contains(method))
+        }
+    }
+
+    /// Sends `call`; returns a 2xx (or 304) response, or throws the error the server described.
+    func send(_ call: Call) async throws(PipeError) -> HTTPResponse {
+        var attempt = 0
+        var refreshed = false
+        while true {
+            attempt += 1
+            let request = try await request(for: call)
+            let outcome: Result<HTTPResponse, PipeError>
+            do {
+                outcome = .success(try await http.send(request))
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .success(let response) where (200..<300).contains(response.status) || response.status == 304:
+                return response
+            case .success(let response):
+                let error = WireFormat.error(status: response.status, body: response.body, headers: response.headers)
+                // An expired or revoked token: one refresh, then the same request again (it was not acted on).
+                if response.status == 401, !call.anonymous, call.bearer == nil, !refreshed,
+                    await session.refreshAfterRejection()
+                {
+                    refreshed = true
+                    attempt -= 1
+                    continue
+                }
+                guard call.repeatable, [429, 502, 503, 504].contains(response.status),
+                    let wait = retry.delay(after: attempt, retryAfter: response.headers["Retry-After"].flatMap { Int($0) })
+                else { throw error }
+                try await Self.sleep(wait)
+            case .failure(let error):
+                guard call.repeatable, Self.isTransient(error), let wait = retry.delay(after: attempt, retryAfter: nil)
+                else { throw error }
+                try await Self.sleep(wait)
+            }
+        }
+    }
+
+    /// Sends `call` and parses the JSON answer.
+    func json(_ call: Call) async throws(PipeError) -> JSONValue {
+        let response = try await send(call)
+        do {
+            return try JSONValue(parsing: response.body)
+        } catch {
+            throw PipeError(.protocolError, "the server's answer to \(call.method) \(call.path) is not JSON")
+        }
+    }
+
+    /// The request for `call`, with the current credential.
+    func request(for call: Call) async throws(PipeError) -> HTTPRequest {
+        guard let url = URL(string: base + call.path) else {
+            throw PipeError(.invalidArgument, "\(base + call.path) is not a URL")
+        }
+        var headers = call.headers
+        var bearer: String? = nil
+        if !call.anonymous {
+            bearer = call.bearer
+            if bearer == nil { bearer = try await session.bearer() }
+        }
+        if let bearer { headers.replaceOrAdd(name: "Authorization", value: "Bearer " + bearer) }
+        if let key = call.idempotencyKey { headers.replaceOrAdd(name: "Idempotency-Key", value: key) }
+        return HTTPRequest(method: call.method, url: url, headers: headers, body: call.body, timeout: call.timeout)
+    }
+
+    static func isTransient(_ error: PipeError) -> Bool {
+        [.connectionFailed, .timeout, .unavailable].contains(error.code)
+    }
+
+    static func sleep(_ duration: Duration) async throws(PipeError) {
+        do {
+            try await Task.sleep(for: duration)
+        } catch {
+            throw PipeError(.cancelled, "the request was cancelled while waiting to retry")
+        }
+    }
+
+    // MARK: Paths
+
+    private static let unreserved = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
+
+    /// `text` percent-encoded for a path, keeping `/` when `slashes` (object keys keep their folders).
+    static func encode(_ text: String, slashes: Bool = false) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if unreserved.contains(byte) || (slashes && byte == UInt8(ascii: "/")) {
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                output += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return output
+    }
+
+    /// A query string (`?a=1&b=2`) from the pairs whose value is present; empty when none is.
+    static func query(_ pairs: [(String, String?)]) -> String {
+        let present = pairs.compactMap { pair in pair.1.map { pair.0 + "=" + encode($0) } }
+        return present.isEmpty ? "" : "?" + present.joined(separator: "&")
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import PipeAuth
+import PipeClient
+import PipeCore
+import PipeServer
+
+/// Where a parity test runs: in-process, or against a real `PipeServer` on 127.0.0.1.
+enum Mode: String, CaseIterable, Sendable {
+    case embedded
+    case remote
+}
+
+/// A fresh deployment (its own directory) and a client of it in one mode, signed in with the first admin's API key.
+final class ClientFixture: Sendable {
+    let mode: Mode
+    let client: PipeClient
+    /// The services behind the client (in-process, or inside the server), for setting up accounts.
+    let services: EmbeddedServices
+    let adminKey: String
+    let directory: URL
+    private let stopAll: @Sendable () async -> Void
+    private let makeClient: @Sendable (Credentials) async throws -> PipeClient
+
+    private init(
+        mode: Mode, client: PipeClient, services: EmbeddedServices, adminKey: String, directory: URL,
+        makeClient: @escaping @Sendable (Credentials) async throws -> PipeClient, stop: @escaping @Sendable () async -> Void
+    ) {
+        self.mode = mode
+        self.client = client
+        self.services = services
+        self.adminKey = adminKey
+        self.directory = directory
+        self.makeClient = makeClient
+        self.stopAll = stop
+    }
+
+    /// Another client of the same deployment in the same mode.
+    func newClient(_ credentials: Credentials) async throws -> PipeClient {
+        try await makeClient(credentials)
+    }
+
+    static func with(_ mode: Mode, _ body: (ClientFixture) async throws -> Void) async throws {
+        let fixture = try await start(mode)
+        do {
+            try await body(fixture)
+        } catch {
+            await fixture.stop()
+            throw error
+        }
+        await fixture.stop()
+    }
+
+    static func start(_ mode: Mode) async throws -> ClientFixture {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-client-\(UUID().uuidString)")
+        switch mode {
+        case .embedded:
+            var options = EmbeddedServices.Options()
+            options.passwordHashCost = 10  // tests need many hashes, not strong ones
+            let services = try await EmbeddedServices.open(directory: directory.path, options: options)
+            let admin = try await services.bootstrapAdmin()
+            let workers = Task { await services.runWorkers() }
+            let make: @Sendable (Credentials) async throws -> PipeClient = { credentials in
+                try await PipeClient.embedded(services, credentials: credentials)
+            }
+            return ClientFixture(
+                mode: mode, client: try await make(.apiKey(admin?.apiKey ?? "")), services: services,
+                adminKey: admin?.apiKey ?? "", directory: directory, makeClient: make
+            ) {
+                await services.stopWorkers()
+                await workers.value
+                try? FileManager.default.removeItem(at: directory)
+            }
+        case .remote:
+            var configuration = ServerConfiguration()
+            configuration.port = 0
+            configuration.directory = directory.path
+            configuration.passwordHashCost = 10
+            let server = try await PipeServer(configuration: configuration)
+            let admin = try await server.deployment.bootstrapAdmin()
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            let task = Task { try await server.run { port in continuation.yield(port) } }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw PipeError(.unavailable, "the server did not start") }
+            let url = URL(string: "http://127.0.0.1:\(port)")!
+            let clients = ClientList()
+            let make: @Sendable (Credentials) async throws -> PipeClient = { credentials in
+                let client = try await PipeClient.remote(url, credentials: credentials)
+                await clients.add(client)
+                return client
+            }
+            return ClientFixture(
+                mode: mode, client: try await make(.apiKey(admin?.apiKey ?? "")), services: server.deployment.services,
+                adminKey: admin?.apiKey ?? "", directory: directory, makeClient: make
+            ) {
+                await clients.shutdownAll()
+                task.cancel()
+                _ = await task.result
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
+    }
+
+    func stop() async {
+        await stopAll()
+    }
+
+    /// Makes a user with a password (as the deployment; the client API has no admin calls yet).
+    func user(_ email: String, password: String = "correct horse") async throws -> User {
+        let deployment = Principal(id: try UserID("deployment"), kind: .serviceAccount, roles: [AccessPolicy.adminRole])
+        return try await services.auth.createUser(email: email, password: password, as: deployment)
+    }
+}
+
+/// Remote clients made by a fixture, shut down with it.
+actor ClientList {
+    private var clients: [PipeClient] = []
+    func add(_ client: PipeClient) { clients.append(client) }
+    func shutdownAll() async {
+        for client in clients { await client.shutdown() }
+    }
+}
