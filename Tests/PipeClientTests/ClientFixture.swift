@@ -20,11 +20,15 @@ final class ClientFixture: Sendable {
     let directory: URL
     private let stopAll: @Sendable () async -> Void
     private let makeClient: @Sendable (Credentials) async throws -> PipeClient
+    private let makeRemote: (@Sendable (Credentials, PipeClient.RemoteOptions) async throws -> PipeClient)?
 
     private init(
         mode: Mode, client: PipeClient, services: EmbeddedServices, adminKey: String, directory: URL,
-        makeClient: @escaping @Sendable (Credentials) async throws -> PipeClient, stop: @escaping @Sendable () async -> Void
+        makeClient: @escaping @Sendable (Credentials) async throws -> PipeClient,
+        makeRemote: (@Sendable (Credentials, PipeClient.RemoteOptions) async throws -> PipeClient)?,
+        stop: @escaping @Sendable () async -> Void
     ) {
+        self.makeRemote = makeRemote
         self.mode = mode
         self.client = client
         self.services = services
@@ -34,13 +38,21 @@ final class ClientFixture: Sendable {
         self.stopAll = stop
     }
 
+    /// Another remote client with its own options (remote mode only).
+    func newRemoteClient(_ credentials: Credentials, options: PipeClient.RemoteOptions) async throws -> PipeClient {
+        guard let makeRemote else { throw PipeError(.invalidArgument, "not a remote fixture") }
+        return try await makeRemote(credentials, options)
+    }
+
     /// Another client of the same deployment in the same mode.
     func newClient(_ credentials: Credentials) async throws -> PipeClient {
         try await makeClient(credentials)
     }
 
-    static func with(_ mode: Mode, _ body: (ClientFixture) async throws -> Void) async throws {
-        let fixture = try await start(mode)
+    static func with(
+        _ mode: Mode, configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (ClientFixture) async throws -> Void
+    ) async throws {
+        let fixture = try await start(mode, configure: configure)
         do {
             try await body(fixture)
         } catch {
@@ -50,7 +62,8 @@ final class ClientFixture: Sendable {
         await fixture.stop()
     }
 
-    static func start(_ mode: Mode) async throws -> ClientFixture {
+    /// `configure` adjusts the server (remote mode only).
+    static func start(_ mode: Mode, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> ClientFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-client-\(UUID().uuidString)")
         switch mode {
         case .embedded:
@@ -64,7 +77,7 @@ final class ClientFixture: Sendable {
             }
             return ClientFixture(
                 mode: mode, client: try await make(.apiKey(admin?.apiKey ?? "")), services: services,
-                adminKey: admin?.apiKey ?? "", directory: directory, makeClient: make
+                adminKey: admin?.apiKey ?? "", directory: directory, makeClient: make, makeRemote: nil
             ) {
                 await services.stopWorkers()
                 await workers.value
@@ -75,6 +88,7 @@ final class ClientFixture: Sendable {
             configuration.port = 0
             configuration.directory = directory.path
             configuration.passwordHashCost = 10
+            configure(&configuration)
             let server = try await PipeServer(configuration: configuration)
             let admin = try await server.deployment.bootstrapAdmin()
             let (ports, continuation) = AsyncStream<Int>.makeStream()
@@ -83,14 +97,15 @@ final class ClientFixture: Sendable {
             guard let port = await iterator.next() else { throw PipeError(.unavailable, "the server did not start") }
             let url = URL(string: "http://127.0.0.1:\(port)")!
             let clients = ClientList()
-            let make: @Sendable (Credentials) async throws -> PipeClient = { credentials in
-                let client = try await PipeClient.remote(url, credentials: credentials)
+            let make: @Sendable (Credentials, PipeClient.RemoteOptions) async throws -> PipeClient = { credentials, options in
+                let client = try await PipeClient.remote(url, credentials: credentials, options: options)
                 await clients.add(client)
                 return client
             }
             return ClientFixture(
-                mode: mode, client: try await make(.apiKey(admin?.apiKey ?? "")), services: server.deployment.services,
-                adminKey: admin?.apiKey ?? "", directory: directory, makeClient: make
+                mode: mode, client: try await make(.apiKey(admin?.apiKey ?? ""), .init()),
+                services: server.deployment.services, adminKey: admin?.apiKey ?? "", directory: directory,
+                makeClient: { credentials in try await make(credentials, .init()) }, makeRemote: make
             ) {
                 await clients.shutdownAll()
                 task.cancel()

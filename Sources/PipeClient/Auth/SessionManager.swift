@@ -57,7 +57,7 @@ actor SessionManager {
     private var credential: Credential
     /// Bumped by every change of credential; a refresh only lands on the generation it started from.
     private var generation = 0
-    private var refreshing: (generation: Int, task: Task<Result<SessionTokens, PipeError>, Never>)?
+    private var refreshing: (generation: Int, task: Task<Result<SessionTokens?, PipeError>, Never>)?
     private var listeners: [Int: AsyncStream<AuthState>.Continuation] = [:]
     private var nextListener = 0
     private let store: (any SessionStore)?
@@ -142,38 +142,44 @@ actor SessionManager {
     }
 
     /// Refreshes the session, joining a refresh already running; `nil` when the session changed meanwhile.
+    ///
+    /// The refresh lands (or is thrown away) once, inside its own task on this actor, and every caller that joined
+    /// it gets that same outcome.
     private func refresh() async throws(PipeError) -> SessionTokens? {
         guard case .session(let tokens) = credential, let backend else { return nil }
         let started = generation
-        let task: Task<Result<SessionTokens, PipeError>, Never>
-        if let running = refreshing, running.generation == started {
-            task = running.task
-        } else {
-            let refreshToken = tokens.refreshToken
-            task = Task {
-                do throws(PipeError) {
-                    return .success(try await backend.refresh(refreshToken))
-                } catch {
-                    return .failure(error)
-                }
+        if let running = refreshing, running.generation == started { return try await running.task.value.get() }
+        let task = Task { () async -> Result<SessionTokens?, PipeError> in
+            let outcome: Result<SessionTokens, PipeError>
+            do throws(PipeError) {
+                outcome = .success(try await backend.refresh(tokens.refreshToken))
+            } catch {
+                outcome = .failure(error)
             }
-            refreshing = (started, task)
+            return self.land(outcome, startedAt: started)
         }
-        let outcome = await task.value
+        refreshing = (started, task)
+        return try await task.value.get()
+    }
+
+    /// Installs a refresh's outcome, unless the credential changed since it started: then the new tokens belong to
+    /// a session the user left, and are dropped.
+    private func land(_ outcome: Result<SessionTokens, PipeError>, startedAt started: Int)
+        -> Result<SessionTokens?, PipeError>
+    {
         if refreshing?.generation == started { refreshing = nil }
-        // Signed out, or signed in again, while this ran: the new tokens belong to a session the user left.
-        guard generation == started else { return nil }
+        guard generation == started else { return .success(nil) }
         switch outcome {
         case .success(let fresh):
             set(.session(fresh))
             try? store?.save(fresh)
-            return fresh
+            return .success(fresh)
         case .failure(let error):
             if [.sessionInvalid, .unauthenticated, .tokenInvalid, .invalidCredentials].contains(error.code) {
                 set(.none)
                 try? store?.clear()
             }
-            throw error
+            return .failure(error)
         }
     }
 

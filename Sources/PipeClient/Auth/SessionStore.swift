@@ -2,6 +2,12 @@ import Foundation
 import PipeCore
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Where a client keeps its signed-in session between runs. Calls are quick and synchronous (a small file at most),
 /// so a sign-out can never be overtaken by a save of the session it ended.
 public protocol SessionStore: Sendable {
@@ -56,7 +62,11 @@ public final class FileSessionStore: SessionStore {
             guard FileManager.default.createFile(
                 atPath: temporary.path, contents: try JSONEncoder().encode(tokens), attributes: [.posixPermissions: 0o600])
             else { throw PipeError(.unavailable, "cannot write \(temporary.path)") }
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            // rename(2) replaces the old file in one step: a reader sees the old session or the new one.
+            guard rename(temporary.path, url.path) == 0 else {
+                try? FileManager.default.removeItem(at: temporary)
+                throw PipeError(.unavailable, "cannot replace \(path): \(String(cString: strerror(errno)))")
+            }
         } catch let error as PipeError {
             throw error
         } catch {
