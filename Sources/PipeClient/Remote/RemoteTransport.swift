@@ -96,14 +96,42 @@ final class RemoteTransport: Sendable {
 
     /// Sends `call`; returns a 2xx (or 304) response, or throws the error the server described.
     func send(_ call: Call) async throws(PipeError) -> HTTPResponse {
+        let http = self.http
+        return try await send(call) { request throws(PipeError) in try await http.send(request) }
+    }
+
+    /// Sends `call` with a streamed body; the (small) answer is collected.
+    func stream(
+        _ call: Call, body: HTTPRequestBody, progress: (@Sendable (HTTPProgress) -> Void)?
+    ) async throws(PipeError) -> HTTPResponse {
+        let http = self.http
+        return try await send(call) { request throws(PipeError) in
+            try await http.execute(request, body: body, progress: progress).collect(upTo: 4 << 20)
+        }
+    }
+
+    /// Sends `call` and writes a 2xx answer's body into `file` (atomically).
+    func download(
+        _ call: Call, to file: URL, progress: (@Sendable (HTTPProgress) -> Void)?
+    ) async throws(PipeError) -> HTTPResponse {
+        let http = self.http
+        return try await send(call) { request throws(PipeError) in
+            try await http.download(request, to: file.path, progress: progress)
+        }
+    }
+
+    /// The retry loop around one way of performing a request (see ``RetryPolicy``).
+    private func send(
+        _ call: Call, perform: (HTTPRequest) async throws(PipeError) -> HTTPResponse
+    ) async throws(PipeError) -> HTTPResponse {
         var attempt = 0
         var refreshed = false
         while true {
             attempt += 1
             let request = try await request(for: call)
             let outcome: Result<HTTPResponse, PipeError>
-            do {
-                outcome = .success(try await http.send(request))
+            do throws(PipeError) {
+                outcome = .success(try await perform(request))
             } catch {
                 outcome = .failure(error)
             }
