@@ -61,6 +61,7 @@ bench: bench-deps
 	Benchmarks/scripts/compare-storage.sh
 	Benchmarks/scripts/compare-auth.sh
 	Benchmarks/scripts/compare-gateway.sh
+	Benchmarks/scripts/compare-client.sh
 
 clean:
 	rm -rf .build Benchmarks/.build

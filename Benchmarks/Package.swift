@@ -29,6 +29,8 @@ let package = Package(
         .executable(name: "storage-bench", targets: ["StorageBench"]),
         // Access-token verification against raw P-256 and plain jwt-kit, for scripts/compare-auth.sh.
         .executable(name: "auth-bench", targets: ["AuthBench"]),
+        // PipeClient remote and embedded small-object round trips, for scripts/compare-client.sh.
+        .executable(name: "client-bench", targets: ["ClientBench"]),
     ],
     dependencies: [
         .package(name: "Pipe", path: ".."),
@@ -126,6 +128,13 @@ let package = Package(
         .executableTarget(
             name: "PipelineBench",
             dependencies: ["PipelineWorkloads", .product(name: "PipeCore", package: "Pipe")]
+        ),
+        .executableTarget(
+            name: "ClientBench",
+            dependencies: [
+                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeClient", package: "Pipe"),
+            ]
         ),
         .executableTarget(
             name: "StorageBench",

@@ -88,31 +88,22 @@ struct RemoteStorage: ObjectStorage {
         _ = try await transport.send(.init(.delete, Self.objectPath(bucket, key)))
     }
 
+    static func unquoted(_ etag: String) -> String {
+        guard etag.utf8.count >= 2, etag.utf8.first == UInt8(ascii: "\""), etag.utf8.last == UInt8(ascii: "\"") else {
+            return etag
+        }
+        return String(etag.dropFirst().dropLast())
+    }
+
     /// An object's record from the headers of its GET or HEAD (see the type's discussion).
     static func info(_ bucket: BucketName, _ key: ObjectKey, _ response: HTTPResponse, size: Int64) throws(PipeError)
         -> ObjectInfo
     {
-        guard let etag = response.headers["ETag"], let modified = response.headers["Last-Modified"].flatMap(HTTPDates.parse)
+        guard let etag = response.headers["ETag"], let modified = response.headers["Last-Modified"].flatMap(HTTPDate.parse)
         else { throw WireFormat.malformed("object response") }
         return ObjectInfo(
             bucket: bucket, key: key, size: size, contentType: response.headers["Content-Type"] ?? "application/octet-stream",
-            etag: etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")), cacheControl: response.headers["Cache-Control"],
+            etag: Self.unquoted(etag), cacheControl: response.headers["Cache-Control"],
             createdAt: modified, updatedAt: modified)
-    }
-}
-
-/// `Last-Modified` dates (IMF-fixdate).
-enum HTTPDates {
-    // Configured once here and never changed again.
-    private static let formatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter
-    }()
-
-    static func parse(_ text: String) -> Date? {
-        text.utf8.count <= 64 ? formatter.date(from: text) : nil
     }
 }

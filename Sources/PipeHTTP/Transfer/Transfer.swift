@@ -172,15 +172,15 @@ final class Transfer: @unchecked Sendable {
         // Strip the line ending as bytes: "\r\n" is one Character in a Swift String.
         var end = line.count
         while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<end]), as: UTF8.self)
-        if text.hasPrefix("HTTP/") {
+        let bytes = UnsafeRawBufferPointer(rebasing: line[..<end])
+        if bytes.starts(with: "HTTP/".utf8) {
             // A new status line: interim (1xx) responses come before the final one.
             parsedStatusLine = true
             headerFields = HTTPHeaders()
-            version = String(text.prefix { $0 != " " })
+            version = String(decoding: bytes.prefix { $0 != 0x20 }, as: UTF8.self)
             return
         }
-        if text.isEmpty {
+        if bytes.isEmpty {
             guard parsedStatusLine else { return }
             var status = 0
             if let easy { status = Int(CurlEasy.responseCode(easy)) }
@@ -193,10 +193,16 @@ final class Transfer: @unchecked Sendable {
             fileSink = (200..<300).contains(status) ? settings.bodyFileDescriptor : nil
             return
         }
-        guard let colon = text.firstIndex(of: ":") else { return }
-        let name = String(text[..<colon])
-        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        headerFields.add(name: name, value: value)
+        // Name and value straight from the bytes (this runs for every header of every response); the value loses
+        // the spaces and tabs around it.
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+        var start = colon + 1
+        var stop = bytes.count
+        while start < stop, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while stop > start, bytes[stop - 1] == 0x20 || bytes[stop - 1] == 0x09 { stop -= 1 }
+        headerFields.add(
+            name: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self),
+            value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self))
     }
 
     func bodyBytes(_ bytes: UnsafeRawBufferPointer) -> Int {

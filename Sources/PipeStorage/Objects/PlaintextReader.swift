@@ -35,27 +35,39 @@ struct PlaintextReader: Sendable {
 
     mutating func next() async throws(PipeError) -> [UInt8]? {
         guard position < end else { return nil }
-        let current = ahead ?? fetch(at: position)
-        ahead = nil
-        let stored = try await current.value.get()
+        // The first chunk is read here, without a task: a small object is one chunk, and a task's hand-off to another
+        // thread and back costs more than reading it.
+        let stored: Stored
+        if let current = ahead {
+            ahead = nil
+            stored = try await current.value.get()
+        } else {
+            stored = try await read(at: position)
+        }
         let bytes = key == nil ? try plain(stored) : try decrypted(stored)
         position += Int64(bytes.count)
         if position < end { ahead = fetch(at: position) }
         return bytes
     }
 
-    /// Starts reading the stored bytes of the chunk that starts at `offset`.
+    /// Starts reading the stored bytes of the chunk that starts at `offset`, in a task (reading ahead).
     private func fetch(at offset: Int64) -> Task<Result<Stored, PipeError>, Never> {
-        let (blob, end, chunk) = (self.blob, self.end, Int64(chunkSize))
+        let reader = self
+        return Task {
+            do throws(PipeError) {
+                return .success(try await reader.read(at: offset))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// Reads the stored bytes of the chunk that starts at `offset`.
+    private func read(at offset: Int64) async throws(PipeError) -> Stored {
+        let chunk = Int64(chunkSize)
         guard key != nil else {
             let count = Int(min(chunk, end - offset))
-            return Task {
-                do throws(PipeError) {
-                    return .success(Stored(bytes: try await blob.read(at: offset, count: count), firstSegment: 0, lastSegment: 0))
-                } catch {
-                    return .failure(error)
-                }
-            }
+            return Stored(bytes: try await blob.read(at: offset, count: count), firstSegment: 0, lastSegment: 0)
         }
         let segment = Int64(SegmentCipher.plainSegment)
         let sealed = Int64(SegmentCipher.sealedSegment)
@@ -63,14 +75,8 @@ struct PlaintextReader: Sendable {
         let first = offset / segment
         let last = min(total - 1, (min(end, offset + chunk) - 1) / segment)
         let storedEnd = min(SegmentCipher.sealedSize(plainSize: size), (last + 1) * sealed)
-        return Task {
-            do throws(PipeError) {
-                let bytes = try await blob.read(at: first * sealed, count: Int(storedEnd - first * sealed))
-                return .success(Stored(bytes: bytes, firstSegment: first, lastSegment: last))
-            } catch {
-                return .failure(error)
-            }
-        }
+        let bytes = try await blob.read(at: first * sealed, count: Int(storedEnd - first * sealed))
+        return Stored(bytes: bytes, firstSegment: first, lastSegment: last)
     }
 
     private func plain(_ stored: Stored) throws(PipeError) -> [UInt8] {

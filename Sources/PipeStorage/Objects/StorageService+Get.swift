@@ -68,6 +68,12 @@ extension StorageService {
         in bucket: BucketName, at key: ObjectKey, range: ByteRange? = nil,
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> StoredObject {
+        // A hot small object whose record is known current needs no database read at all.
+        if range == nil, conditions == ReadConditions(), let download = objectInMemory(in: bucket, at: key, as: principal),
+            let bytes = download.bytesInMemory
+        {
+            return StoredObject(info: download.info, bytes: bytes)
+        }
         let (_, found, confirmation) = try await readableObject(bucket, key, by: principal)
         // Whole small objects come from (and go into) the read cache inside `open`.
         let download = try await open(

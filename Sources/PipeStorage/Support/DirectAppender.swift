@@ -28,8 +28,9 @@ import Synchronization
 /// the disk write itself, and the final `fsync` then waits for all of it. With `O_DIRECT` the bytes go from an
 /// aligned buffer to the device. Bytes are gathered into one of two 2 MiB aligned buffers; a full buffer is written
 /// on a background queue while the caller fills the other, so producing bytes (reading, hashing, sealing) and
-/// writing them overlap. `finish()` writes the unaligned tail without `O_DIRECT` and syncs. Where `O_DIRECT` is
-/// refused (tmpfs, macOS) the same calls write through the page cache.
+/// writing them overlap. `finish()` writes the unaligned tail without `O_DIRECT` and syncs; a file that never filled
+/// a buffer is written through the page cache altogether. Where `O_DIRECT` is refused (tmpfs, macOS) the same calls
+/// write through the page cache.
 ///
 /// Used by one task at a time (each call is awaited before the next). The caller's state sits behind a `Mutex`;
 /// a background write only touches the buffer handed to it (the caller waits for that write before reusing the
@@ -109,6 +110,15 @@ final class DirectAppender: Sendable {
         try state.withLock { state throws(PipeError) in
             guard state.descriptor >= 0 else { throw PipeError(.internalError, "finish of a finished file") }
             try waitForBackgroundWrite()
+            #if os(Linux)
+                // A file that fits in one buffer is small: written through the page cache it stays there, so the
+                // read that often follows a write of a small object does not go to the disk (the fsync below makes
+                // it as durable either way).
+                if state.direct && state.offset == 0 {
+                    let flags = fcntl(state.descriptor, F_GETFL)
+                    if fcntl(state.descriptor, F_SETFL, flags & ~directFlag) == 0 { state.direct = false }
+                }
+            #endif
             var written = 0
             let aligned = state.filled / Self.alignment * Self.alignment
             if aligned > 0 {

@@ -1,0 +1,100 @@
+// client-bench: small-object round trips through PipeClient, remote or embedded.
+//
+//     client-bench remote URL API_KEY BUCKET [--count 4000] [--concurrency 8] [--size 4096] [--rounds 3]
+//     client-bench embedded DIR [--count 4000] [--concurrency 8] [--size 4096] [--rounds 3]
+//
+// With `--gets-only` the objects are put once, unmeasured, and only gets are timed (each round reads every object
+// again, so rounds after the first read hot objects).
+// Puts `count` objects of `size` bytes (`concurrency` calls in flight), then gets each of them back, and prints the
+// best round's puts and gets per second as `put N/s` and `get N/s` lines (parsed by scripts/compare-client.sh).
+// Embedded mode opens (creating) the stores in DIR and acts as their first admin.
+import Foundation
+import PipeClient
+import PipeCore
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: client-bench remote URL KEY BUCKET | embedded DIR [options]\n".utf8))
+    exit(2)
+}
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
+    else { return fallback }
+    return value
+}
+let count = option("--count", 4000)
+let concurrency = option("--concurrency", 8)
+let size = option("--size", 4096)
+let rounds = option("--rounds", 3)
+
+let client: PipeClient
+let bucket: BucketName
+switch arguments[1] {
+case "remote":
+    guard arguments.count >= 5, let url = URL(string: arguments[2]) else { exit(2) }
+    client = try await PipeClient.remote(url, credentials: .apiKey(arguments[3]))
+    bucket = try BucketName(arguments[4])
+case "embedded":
+    let services = try await EmbeddedServices.open(directory: arguments[2])
+    guard let admin = try await services.bootstrapAdmin() else {
+        FileHandle.standardError.write(Data("client-bench: \(arguments[2]) must be a fresh directory\n".utf8))
+        exit(2)
+    }
+    client = try await PipeClient.embedded(services, credentials: .apiKey(admin.apiKey))
+    bucket = try BucketName("bench")
+    _ = try await client.storage.createBucket(bucket, options: BucketOptions())
+default:
+    FileHandle.standardError.write(Data("client-bench: the mode is remote or embedded\n".utf8))
+    exit(2)
+}
+
+let body = [UInt8](repeating: 0x5A, count: size)
+let keys = try (0..<count).map { try ObjectKey("client-bench/\($0)") }
+
+/// Runs `operation` for every key, `concurrency` at a time; returns operations per second.
+func measure(_ operation: @escaping @Sendable (ObjectKey) async throws -> Void) async throws -> Double {
+    let start = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        var next = 0
+        for _ in 0..<min(concurrency, keys.count) {
+            let key = keys[next]
+            next += 1
+            group.addTask { try await operation(key) }
+        }
+        while try await group.next() != nil, next < keys.count {
+            let key = keys[next]
+            next += 1
+            group.addTask { try await operation(key) }
+        }
+    }
+    let elapsed = ContinuousClock.now - start
+    return Double(keys.count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+var puts: [Double] = []
+var gets: [Double] = []
+let storage = client.storage
+// --gets-only: the objects are put once, unmeasured, then only gets are timed (for profiling reads).
+if arguments.contains("--gets-only") {
+    _ = try await measure { key in
+        _ = try await storage.putObject(body, in: bucket, at: key, options: PutObjectOptions(upsert: true))
+    }
+    for _ in 0..<rounds {
+        gets.append(try await measure { key in
+            let object = try await storage.getObject(in: bucket, at: key)
+            precondition(object.bytes.count == size)
+        })
+    }
+}
+for _ in 0..<(arguments.contains("--gets-only") ? 0 : rounds) {
+    puts.append(try await measure { key in
+        _ = try await storage.putObject(body, in: bucket, at: key, options: PutObjectOptions(upsert: true))
+    })
+    gets.append(try await measure { key in
+        let object = try await storage.getObject(in: bucket, at: key)
+        precondition(object.bytes.count == size)
+    })
+}
+print(String(format: "put %.0f/s", puts.max() ?? 0))
+print(String(format: "get %.0f/s", gets.max() ?? 0))
+await client.shutdown()

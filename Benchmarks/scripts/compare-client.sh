@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# PipeClient side by side with the curl tool's --parallel mode against the same `pipe serve`, and embedded against
+# remote, in one run.
+#
+#     Benchmarks/scripts/compare-client.sh
+#
+# 1. `pipe serve` (release) on a fresh directory, with the rate limit at its maximum.
+# 2. Remote small-object round trips: client-bench puts PIPE_BENCH_CLIENT_COUNT objects of 4 KiB through
+#    PipeClient.remote, PIPE_BENCH_CLIENT_CONCURRENCY calls in flight, then gets them back; `curl --parallel
+#    --parallel-max` the same concurrency does the same PUTs and GETs (one config file per operation, keep-alive
+#    connections, the same API key). Best of PIPE_BENCH_ROUNDS rounds each. Target: PipeClient within 20% of curl.
+# 3. The same operations through PipeClient.embedded on a fresh directory. Target: at least 20x remote.
+#
+# Environment:
+#   PIPE_BENCH_CLIENT_COUNT         objects per run (default 4000)
+#   PIPE_BENCH_CLIENT_CONCURRENCY   requests in flight (default 8: libcurl's connections per host in PipeHTTP)
+#   PIPE_BENCH_ROUNDS               rounds (default 3)
+#   PIPE_BIN                        an already built `pipe` to run instead of building one
+set -euo pipefail
+
+scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+package="$(dirname "$scripts")"
+repo="$(dirname "$package")"
+count="${PIPE_BENCH_CLIENT_COUNT:-4000}"
+concurrency="${PIPE_BENCH_CLIENT_CONCURRENCY:-8}"
+rounds="${PIPE_BENCH_ROUNDS:-3}"
+for setting in count concurrency rounds; do
+    [[ "${!setting}" =~ ^[1-9][0-9]*$ ]] || { echo "compare-client: $setting must be a positive number" >&2; exit 1; }
+done
+fail() {
+    echo "compare-client: $*" >&2
+    exit 1
+}
+
+"$repo/scripts/install-system-packages.sh" curl
+command -v curl >/dev/null || fail "curl is not installed"
+
+pipe="${PIPE_BIN:-}"
+if [[ -z "$pipe" ]]; then
+    echo "Building pipe (release)…" >&2
+    swift build -c release --package-path "$repo" --product pipe >&2
+    pipe="$(swift build -c release --package-path "$repo" --show-bin-path)/pipe"
+fi
+echo "Building client-bench (release)…" >&2
+rm -f "$package/.build/release.yaml" "$package"/.build/*/release/description.json
+swift build -c release --package-path "$package" --product client-bench >&2
+bench="$(swift build -c release --package-path "$package" --show-bin-path)/client-bench"
+
+work="$(mktemp -d /tmp/pipe-client-bench.XXXXXX)"
+pipe_pid=""
+cleanup() {
+    if [[ -n "$pipe_pid" ]]; then
+        kill -TERM "$pipe_pid" 2>/dev/null || true
+        wait "$pipe_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$work/pipe"
+PIPE_HOST=127.0.0.1 PIPE_PORT=0 PIPE_DIRECTORY="$work/pipe/data" PIPE_RATE_LIMIT_PER_MINUTE=1000000 \
+    "$pipe" serve </dev/null >"$work/pipe/stdout" 2>"$work/pipe/stderr" &
+pipe_pid=$!
+deadline=$((SECONDS + 30))
+until grep -q '^try: ' "$work/pipe/stdout" 2>/dev/null; do
+    kill -0 "$pipe_pid" 2>/dev/null || { cat "$work/pipe/stderr" >&2; fail "pipe serve exited"; }
+    ((SECONDS < deadline)) || fail "pipe serve announced no URL and API key"
+    sleep 0.1
+done
+base="$(awk '/^pipe is serving / { print $4; exit }' "$work/pipe/stdout")"
+key="$(awk 'shown { print $1; exit } /its API key is shown this once/ { shown = 1 }' "$work/pipe/stdout")"
+auth="Authorization: Bearer $key"
+curl -fsS -o /dev/null -X POST -H "$auth" -H 'Content-Type: application/json' --data '{"name": "bench"}' \
+    "$base/v1/storage/buckets" || fail "cannot create the bucket"
+
+head -c 4096 /dev/urandom >"$work/body.bin"
+{
+    echo "header = \"$auth\""
+    echo "header = \"Content-Type: application/octet-stream\""
+    echo "header = \"Expect:\""  # no 100-continue round trip (PipeClient sends none either)
+    for ((i = 0; i < count; i++)); do
+        echo "url = \"$base/v1/storage/buckets/bench/objects/curl-bench/$i?upsert=true\""
+        echo "upload-file = \"$work/body.bin\""
+        echo "output = \"/dev/null\""
+    done
+} >"$work/put.curl"
+{
+    echo "header = \"$auth\""
+    for ((i = 0; i < count; i++)); do
+        echo "url = \"$base/v1/storage/buckets/bench/objects/curl-bench/$i\""
+        echo "output = \"/dev/null\""
+    done
+} >"$work/get.curl"
+
+# curl_rate CONFIG: requests per second of the best of $rounds runs; every response must be 2xx.
+curl_rate() {
+    local best=0
+    for ((round = 0; round < rounds; round++)); do
+        local start end codes
+        start=$(date +%s.%N)
+        codes="$(curl -s --parallel --parallel-max "$concurrency" --parallel-immediate -K "$1" -w '%{http_code}\n')"
+        end=$(date +%s.%N)
+        local bad
+        bad="$(grep -cv '^2' <<<"$codes" || true)"
+        [[ "$bad" == 0 ]] || fail "curl saw $bad non-2xx responses"
+        best="$(awk -v n="$count" -v a="$start" -v b="$end" -v best="$best" 'BEGIN { r = n / (b - a); print (r > best ? r : best) }')"
+    done
+    printf '%.0f' "$best"
+}
+
+echo "== remote: $count 4 KiB objects, $concurrency in flight, best of $rounds =="
+curl_put="$(curl_rate "$work/put.curl")"
+curl_get="$(curl_rate "$work/get.curl")"
+remote="$("$bench" remote "$base" "$key" bench --count "$count" --concurrency "$concurrency" --rounds "$rounds")"
+client_put="$(awk '/^put / { sub("/s", "", $2); print $2 }' <<<"$remote")"
+client_get="$(awk '/^get / { sub("/s", "", $2); print $2 }' <<<"$remote")"
+embedded="$("$bench" embedded "$work/embedded" --count "$count" --concurrency "$concurrency" --rounds "$rounds")"
+embedded_put="$(awk '/^put / { sub("/s", "", $2); print $2 }' <<<"$embedded")"
+embedded_get="$(awk '/^get / { sub("/s", "", $2); print $2 }' <<<"$embedded")"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf '%-28s %12s %12s\n' "" "put /s" "get /s"
+printf '%-28s %12s %12s\n' "curl --parallel" "$curl_put" "$curl_get"
+printf '%-28s %12s %12s\n' "PipeClient.remote" "$client_put" "$client_get"
+printf '%-28s %12s %12s\n' "PipeClient.embedded" "$embedded_put" "$embedded_get"
+echo
+echo "PipeClient.remote / curl: put $(ratio "$client_put" "$curl_put")x, get $(ratio "$client_get" "$curl_get")x (target ≥ 0.80x)"
+echo "embedded / remote: put $(ratio "$embedded_put" "$client_put")x, get $(ratio "$embedded_get" "$client_get")x (target ≥ 20x)"
