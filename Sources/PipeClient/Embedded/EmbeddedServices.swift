@@ -7,7 +7,7 @@ import PipePipeline
 import PipeStorage
 
 /// Every Pipe service in one process on the embedded defaults: auth, storage, the job queue and its runner, and
-/// the pipeline registry, each in its own store under one directory. ``PipeClient/embedded(directory:credentials:options:logger:)``
+/// the pipeline registry, each in its own store under one directory. ``PipeClient/embedded(directory:credentials:options:sessions:logger:)``
 /// and the `pipe serve` deployment are both built on it.
 ///
 /// ```
