@@ -127,6 +127,24 @@ struct FastPathTests {
         }
     }
 
+    @Test("percent-encoded keys are served the same way; broken escapes and dot segments go to the router")
+    func encodedKeys() async throws {
+        try await ServerFixture.with { server in
+            let path = try await Self.object(server, key: "folder/a%20b%2Bc.txt", bytes: Array("spaced".utf8))
+            _ = try await server.send(.get, path, token: server.adminKey)
+            let before = try await Self.fastAnswers(server)
+            let fast = try await server.send(.get, path, token: server.adminKey)
+            #expect(fast.status == 200 && fast.body == Array("spaced".utf8))
+            #expect(try await Self.fastAnswers(server) == before + 1)
+            for broken in ["/v1/storage/buckets/hot/objects/%zz", "/v1/storage/buckets/hot/objects/folder/%2e%2e/x"] {
+                // The router's answer (its matcher or the key's rules), never an object.
+                let refused = try await server.send(.get, broken, token: server.adminKey)
+                #expect([400, 404].contains(refused.status) && refused.errorCode != nil, "\(broken): \(refused.status)")
+            }
+            #expect(try await Self.fastAnswers(server) == before + 1)
+        }
+    }
+
     @Test("fast answers are charged to the caller's rate limit")
     func rateLimited() async throws {
         try await ServerFixture.with(configure: { $0.rateLimits.default = RateLimitPolicy(name: "default", limit: 6, window: 60) }) {
