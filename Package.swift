@@ -142,7 +142,7 @@ let package = Package(
         ),
         .testTarget(name: "PipeCoreTests", dependencies: ["PipeCore", "PipeTestSupport"]),
         .testTarget(name: "PipeExpressionTests", dependencies: ["PipeExpression", "PipeCore", "PipeTestSupport"]),
-        .testTarget(name: "PipeCLITests", dependencies: ["PipeTestSupport"]),
+        .testTarget(name: "PipeCLITests", dependencies: ["PipeTestSupport", "PipeCore", "PipeHTTP"]),
         .testTarget(
             name: "PipePipelineTests",
             dependencies: [

@@ -174,9 +174,21 @@ struct JobCommand: AsyncParsableCommand {
 }
 
 /// `pipe jobs`: the queue's load and its dead letters.
+/// `pipe jobs`: the local queue's counts (the default), and jobs on a deployment (`submit`, `watch`, `cancel`, `get`).
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
+        abstract: "The local queue's counts and dead letters, or jobs on a deployment.",
+        subcommands: [
+            JobsQueueCommand.self, RemoteJobCommands.Submit.self, RemoteJobCommands.Watch.self,
+            RemoteJobCommands.Cancel.self, RemoteJobCommands.Get.self,
+        ],
+        defaultSubcommand: JobsQueueCommand.self)
+}
+
+struct JobsQueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue",
         abstract: "Print the durable queue's counts as JSON, or list its dead-lettered jobs, one JSON line each.",
         discussion: """
             With --purge-finished-before SECONDS, first deletes jobs that finished more than that many \

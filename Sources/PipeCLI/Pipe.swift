@@ -8,7 +8,8 @@ struct PipeCommand: AsyncParsableCommand {
         abstract: "Pipe: authentication, file storage and data pipelines behind one API.",
         subcommands: [
             QueryCommand.self, RunCommand.self, SubmitCommand.self, WorkerCommand.self, JobCommand.self,
-            JobsCommand.self, StorageCommand.self, ServeCommand.self,
+            JobsCommand.self, StorageCommand.self, ServeCommand.self, LoginCommand.self, LogoutCommand.self,
+            BucketsClientCommand.self, ObjectsClientCommand.self,
         ]
     )
 }

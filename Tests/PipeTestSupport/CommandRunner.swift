@@ -25,11 +25,15 @@ public struct CommandRunner: Sendable {
         executable = directory.appendingPathComponent(name)
     }
 
-    /// Runs the executable with `arguments`, feeding `input` on standard input.
-    public func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
+    /// Runs the executable with `arguments`, feeding `input` on standard input; `environment` is added to this
+    /// process's environment.
+    public func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let stdinPipe = Pipe()
         let stdoutPipe = Pipe()
         let stderrPipe = Pipe()
