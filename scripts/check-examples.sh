@@ -13,6 +13,8 @@ fail() {
     echo "check-examples: $*" >&2
     exit 1
 }
+# shellcheck source=lib/pipe-serve.sh
+source "$repo/scripts/lib/pipe-serve.sh"
 
 echo "Building Examples/ClientExamples (a separate package on Pipe's public API)…" >&2
 swift build --package-path "$examples" >&2
@@ -39,16 +41,10 @@ head -n 1 "$work/paid.jsonl" | grep -qxF "$expected" || { cat "$work/paid.jsonl"
 grep -q "succeeded" "$work/embedded.log" || fail "no succeeded event"
 
 # 2. Remote: upload a file with progress to a fresh `pipe serve`, then read it back with curl.
-PIPE_HOST=127.0.0.1 PIPE_PORT=0 PIPE_DIRECTORY="$work/server" "$pipe" serve </dev/null >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-deadline=$((SECONDS + 30))
-until grep -q '^try: ' "$work/serve.out" 2>/dev/null; do
-    kill -0 "$server" 2>/dev/null || { cat "$work/serve.err" >&2; fail "pipe serve exited"; }
-    ((SECONDS < deadline)) || fail "pipe serve announced nothing"
-    sleep 0.1
-done
-base="$(awk '/^pipe is serving / { print $4; exit }' "$work/serve.out")"
-key="$(awk 'shown { print $1; exit } /its API key is shown this once/ { shown = 1 }' "$work/serve.out")"
+start_pipe_serve "$pipe" "$work/server"
+server="$PIPE_SERVE_PID"
+base="$PIPE_SERVE_URL"
+key="$PIPE_SERVE_KEY"
 head -c 3000000 /dev/urandom >"$work/upload.bin"
 PIPE_API_KEY="$key" "$bin/remote-upload" "$base" "$work/upload.bin" uploads big/upload.bin >"$work/upload.out" 2>"$work/upload.log" ||
     { cat "$work/upload.log" >&2; fail "remote-upload failed"; }

@@ -31,6 +31,8 @@ fail() {
     echo "compare-client: $*" >&2
     exit 1
 }
+# shellcheck source=../../scripts/lib/pipe-serve.sh
+source "$repo/scripts/lib/pipe-serve.sh"
 
 "$repo/scripts/install-system-packages.sh" curl
 command -v curl >/dev/null || fail "curl is not installed"
@@ -59,18 +61,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p "$work/pipe"
-PIPE_HOST=127.0.0.1 PIPE_PORT=0 PIPE_DIRECTORY="$work/pipe/data" PIPE_RATE_LIMIT_PER_MINUTE=1000000 \
-    "$pipe" serve </dev/null >"$work/pipe/stdout" 2>"$work/pipe/stderr" &
-pipe_pid=$!
-deadline=$((SECONDS + 30))
-until grep -q '^try: ' "$work/pipe/stdout" 2>/dev/null; do
-    kill -0 "$pipe_pid" 2>/dev/null || { cat "$work/pipe/stderr" >&2; fail "pipe serve exited"; }
-    ((SECONDS < deadline)) || fail "pipe serve announced no URL and API key"
-    sleep 0.1
-done
-base="$(awk '/^pipe is serving / { print $4; exit }' "$work/pipe/stdout")"
-key="$(awk 'shown { print $1; exit } /its API key is shown this once/ { shown = 1 }' "$work/pipe/stdout")"
+start_pipe_serve "$pipe" "$work/pipe" PIPE_RATE_LIMIT_PER_MINUTE=1000000
+pipe_pid="$PIPE_SERVE_PID"
+base="$PIPE_SERVE_URL"
+key="$PIPE_SERVE_KEY"
 auth="Authorization: Bearer $key"
 curl -fsS -o /dev/null -X POST -H "$auth" -H 'Content-Type: application/json' --data '{"name": "bench"}' \
     "$base/v1/storage/buckets" || fail "cannot create the bucket"

@@ -52,6 +52,8 @@ fail() {
     echo "compare-gateway: $*" >&2
     exit 1
 }
+# shellcheck source=../../scripts/lib/pipe-serve.sh
+source "$repo/scripts/lib/pipe-serve.sh"
 
 "$repo/scripts/install-system-packages.sh" wrk nginx curl
 for tool in wrk curl python3; do
@@ -153,22 +155,11 @@ nginx_url="http://127.0.0.1:$nginx_port/object.bin"
 curl -fsS -o "$work/nginx.out" "$nginx_url" || fail "nginx does not serve $nginx_url"
 cmp -s "$body" "$work/nginx.out" || fail "nginx served other bytes than the 4 KiB file"
 
-# 2. pipe serve: a fresh deployment. Port 0 lets the server bind a free port itself (no race with other
-#    processes); it announces the URL and, on this first start, the admin's API key on stdout.
-mkdir -p "$work/pipe"
-PIPE_HOST=127.0.0.1 PIPE_PORT=0 PIPE_DIRECTORY="$work/pipe/data" PIPE_RATE_LIMIT_PER_MINUTE=1000000 \
-    "$pipe" serve </dev/null >"$work/pipe/stdout" 2>"$work/pipe/stderr" &
-pipe_pid=$!
-deadline=$((SECONDS + 30))
-until grep -q '^try: ' "$work/pipe/stdout" 2>/dev/null; do  # the announcement's last line
-    kill -0 "$pipe_pid" 2>/dev/null || { cat "$work/pipe/stdout" "$work/pipe/stderr" >&2; fail "pipe serve exited"; }
-    ((SECONDS < deadline)) || { cat "$work/pipe/stdout" "$work/pipe/stderr" >&2; fail "pipe serve announced no URL and API key"; }
-    sleep 0.1
-done
-pipe_base="$(awk '/^pipe is serving / { print $4; exit }' "$work/pipe/stdout")"
-api_key="$(awk 'shown { print $1; exit } /its API key is shown this once/ { shown = 1 }' "$work/pipe/stdout")"
-[[ "$pipe_base" =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || fail "cannot read the URL from: $(head -n 1 "$work/pipe/stdout")"
-[[ -n "$api_key" ]] || fail "cannot read the admin API key from pipe serve's output"
+# 2. pipe serve: a fresh deployment, with the first admin's API key.
+start_pipe_serve "$pipe" "$work/pipe" PIPE_RATE_LIMIT_PER_MINUTE=1000000
+pipe_pid="$PIPE_SERVE_PID"
+pipe_base="$PIPE_SERVE_URL"
+api_key="$PIPE_SERVE_KEY"
 auth="Authorization: Bearer $api_key"
 
 bucket="gateway-bench"

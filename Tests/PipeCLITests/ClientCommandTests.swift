@@ -9,13 +9,20 @@ import Testing
 struct ClientCommandTests {
     let pipe = CommandRunner(product: "pipe")
 
-    @Test("buckets and objects with an API key from the environment: create, put, ls, get, sign, rm; tables and JSON")
-    func storage() throws {
+    /// A scratch directory and a `pipe serve` with its data in it.
+    static func start() throws -> (URL, ServeProcess) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-client-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try ServeProcess.start(directory: directory.appendingPathComponent("server").path)
-        defer { _ = server.stop() }
+        return (directory, try ServeProcess.start(directory: directory.appendingPathComponent("server").path))
+    }
+
+    @Test("buckets and objects with an API key from the environment: create, put, ls, get, sign, rm; tables and JSON")
+    func storage() throws {
+        let (directory, server) = try Self.start()
+        defer {
+            _ = server.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
         let key = try #require(server.adminKey)
         let environment = ["PIPE_URL": server.baseURL, "PIPE_API_KEY": key, "PIPE_CONFIG_DIR": directory.appendingPathComponent("config").path]
         func run(_ arguments: [String]) throws -> CommandRunner.Outcome {
@@ -51,11 +58,11 @@ struct ClientCommandTests {
 
     @Test("login keeps a session for later commands; jobs submit --watch prints the records; logout ends it")
     func sessionAndJobs() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-client-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try ServeProcess.start(directory: directory.appendingPathComponent("server").path)
-        defer { _ = server.stop() }
+        let (directory, server) = try Self.start()
+        defer {
+            _ = server.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
         let key = try #require(server.adminKey)
         // An account to sign in with, made by the admin over HTTP.
         let http = try CurlHTTPClient()
