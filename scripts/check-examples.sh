@@ -21,12 +21,8 @@ swift build --package-path "$examples" >&2
 bin="$(swift build --package-path "$examples" --show-bin-path)"
 
 work="$(mktemp -d /tmp/pipe-examples.XXXXXX)"
-server=""
 cleanup() {
-    if [[ -n "$server" ]]; then
-        kill -TERM "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
+    stop_pipe_serve
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,7 +38,6 @@ grep -q "succeeded" "$work/embedded.log" || fail "no succeeded event"
 
 # 2. Remote: upload a file with progress to a fresh `pipe serve`, then read it back with curl.
 start_pipe_serve "$pipe" "$work/server"
-server="$PIPE_SERVE_PID"
 base="$PIPE_SERVE_URL"
 key="$PIPE_SERVE_KEY"
 head -c 3000000 /dev/urandom >"$work/upload.bin"

@@ -49,12 +49,8 @@ swift build -c release --package-path "$package" --product client-bench >&2
 bench="$(swift build -c release --package-path "$package" --show-bin-path)/client-bench"
 
 work="$(mktemp -d /tmp/pipe-client-bench.XXXXXX)"
-pipe_pid=""
 cleanup() {
-    if [[ -n "$pipe_pid" ]]; then
-        kill -TERM "$pipe_pid" 2>/dev/null || true
-        wait "$pipe_pid" 2>/dev/null || true
-    fi
+    stop_pipe_serve
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -62,7 +58,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 start_pipe_serve "$pipe" "$work/pipe" PIPE_RATE_LIMIT_PER_MINUTE=1000000
-pipe_pid="$PIPE_SERVE_PID"
 base="$PIPE_SERVE_URL"
 key="$PIPE_SERVE_KEY"
 auth="Authorization: Bearer $key"

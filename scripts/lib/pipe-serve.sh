@@ -29,3 +29,11 @@ start_pipe_serve() {
     [[ "$PIPE_SERVE_URL" =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || serve_fail "cannot read the URL from: $(head -n 1 "$directory/stdout")"
     [[ -n "$PIPE_SERVE_KEY" ]] || serve_fail "cannot read the admin API key from pipe serve's output"
 }
+
+# stop_pipe_serve: stops the server start_pipe_serve started, if any (TERM, then waits for its graceful exit).
+stop_pipe_serve() {
+    [[ -n "${PIPE_SERVE_PID:-}" ]] || return 0
+    kill -TERM "$PIPE_SERVE_PID" 2>/dev/null || true
+    wait "$PIPE_SERVE_PID" 2>/dev/null || true
+    PIPE_SERVE_PID=""
+}
