@@ -43,6 +43,17 @@ struct TransferTests {
             #expect(try [UInt8](Data(contentsOf: target)) == bytes && got.etag == info.etag)
             #expect(down.withLock { $0 } == Int64(bytes.count))
 
+            let (streamedInfo, chunks) = try await pipe.transfers.stream(bucket, try ObjectKey("big/in.bin"))
+            var received: [UInt8] = []
+            var pieces = 0
+            for try await chunk in chunks {
+                received += chunk
+                pieces += 1
+            }
+            #expect(received == bytes && streamedInfo.size == Int64(bytes.count) && streamedInfo.etag == info.etag)
+            #expect(pieces > 1, "the object arrived in chunks")
+            #expect(await ParityTests.code { _ = try await pipe.transfers.stream(bucket, try ObjectKey("nope")) } == "object_not_found")
+
             let stream = AsyncThrowingStream<[UInt8], any Error> { continuation in
                 for start in stride(from: 0, to: bytes.count, by: 100_000) {
                     continuation.yield(Array(bytes[start..<min(bytes.count, start + 100_000)]))

@@ -44,7 +44,13 @@ struct ObjectsClientCommand: AsyncParsableCommand {
                 let bucket = try BucketName(bucket)
                 let key = try ObjectKey(key)
                 guard let output else {
-                    FileHandle.standardOutput.write(Data(try await pipe.storage.getObject(in: bucket, at: key).bytes))
+                    // Streamed to standard output, chunk by chunk: any size, in bounded memory.
+                    let (_, chunks) = try await pipe.transfers.stream(bucket, key)
+                    do {
+                        for try await chunk in chunks { FileHandle.standardOutput.write(Data(chunk)) }
+                    } catch {
+                        throw error as? PipeError ?? PipeError(.unavailable, "the download failed: \(error)")
+                    }
                     return
                 }
                 let bar = ProgressBar("get \(key)")

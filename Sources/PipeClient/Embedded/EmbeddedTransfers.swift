@@ -59,6 +59,25 @@ struct EmbeddedTransfers: ObjectTransfers {
         return download.info
     }
 
+    func stream(_ bucket: BucketName, _ key: ObjectKey) async throws(PipeError)
+        -> (info: ObjectInfo, chunks: AsyncThrowingStream<[UInt8], any Error>)
+    {
+        let download = try await storage.openObject(in: bucket, at: key, as: try await caller.principal())
+        let chunks = download.chunks
+        let stream = AsyncThrowingStream<[UInt8], any Error> { continuation in
+            let reader = Task {
+                do {
+                    for try await chunk in chunks { continuation.yield(chunk) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in reader.cancel() }
+        }
+        return (download.info, stream)
+    }
+
     func signedLink(_ method: HTTPMethod, bucket: BucketName, key: ObjectKey, expiresIn: Duration)
         async throws(PipeError) -> SignedLink
     {

@@ -51,6 +51,34 @@ struct RemoteTransfers: ObjectTransfers {
         return try RemoteStorage.info(bucket, key, response, size: size)
     }
 
+    func stream(_ bucket: BucketName, _ key: ObjectKey) async throws(PipeError)
+        -> (info: ObjectInfo, chunks: AsyncThrowingStream<[UInt8], any Error>)
+    {
+        let request = try await transport.request(for: .init(.get, RemoteStorage.objectPath(bucket, key)))
+        let response = try await transport.http.execute(request)
+        guard response.status == 200 else {
+            let body = (try? await response.body.collect(upTo: 64 << 10)) ?? []
+            throw WireFormat.error(status: response.status, body: body, headers: response.headers)
+        }
+        guard let size = response.headers["Content-Length"].flatMap({ Int64($0) }) else {
+            throw WireFormat.malformed("object response")
+        }
+        let info = try RemoteStorage.info(bucket, key, HTTPResponse(status: 200, headers: response.headers, body: []), size: size)
+        let body = response.body
+        let stream = AsyncThrowingStream<[UInt8], any Error> { continuation in
+            let reader = Task {
+                do {
+                    for try await chunk in body { continuation.yield(chunk) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in reader.cancel() }
+        }
+        return (info, stream)
+    }
+
     func signedLink(_ method: HTTPMethod, bucket: BucketName, key: ObjectKey, expiresIn: Duration)
         async throws(PipeError) -> SignedLink
     {

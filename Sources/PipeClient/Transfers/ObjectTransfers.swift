@@ -62,6 +62,13 @@ public protocol ObjectTransfers: Sendable {
         _ bucket: BucketName, _ key: ObjectKey, to file: URL, progress: ProgressHandler?
     ) async throws(PipeError) -> ObjectInfo
 
+    /// An object's bytes as they arrive, in chunks; nothing holds the whole object.
+    ///
+    /// - Throws: from the call, what opening the object throws (`object_not_found`, …); from the sequence, a
+    ///   transfer that fails part way.
+    func stream(_ bucket: BucketName, _ key: ObjectKey) async throws(PipeError)
+        -> (info: ObjectInfo, chunks: AsyncThrowingStream<[UInt8], any Error>)
+
     /// A link for `method` (`GET` or `PUT`) on one object, valid for `expiresIn` (at most 7 days).
     func signedLink(_ method: HTTPMethod, bucket: BucketName, key: ObjectKey, expiresIn: Duration)
         async throws(PipeError) -> SignedLink
