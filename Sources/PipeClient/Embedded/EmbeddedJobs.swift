@@ -52,13 +52,6 @@ struct EmbeddedJobs: JobService {
     }
 
     func events(_ id: JobID) async throws(PipeError) -> AsyncThrowingStream<JobEvent, any Error> {
-        let events = try await jobs.events(id, as: try await caller.principal())
-        return AsyncThrowingStream { continuation in
-            let forward = Task {
-                for await event in events { continuation.yield(event) }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in forward.cancel() }
-        }
+        .forwarding(try await jobs.events(id, as: try await caller.principal()))
     }
 }

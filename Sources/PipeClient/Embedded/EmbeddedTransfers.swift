@@ -63,19 +63,7 @@ struct EmbeddedTransfers: ObjectTransfers {
         -> (info: ObjectInfo, chunks: AsyncThrowingStream<[UInt8], any Error>)
     {
         let download = try await storage.openObject(in: bucket, at: key, as: try await caller.principal())
-        let chunks = download.chunks
-        let stream = AsyncThrowingStream<[UInt8], any Error> { continuation in
-            let reader = Task {
-                do {
-                    for try await chunk in chunks { continuation.yield(chunk) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in reader.cancel() }
-        }
-        return (download.info, stream)
+        return (download.info, .forwarding(download.chunks))
     }
 
     func signedLink(_ method: HTTPMethod, bucket: BucketName, key: ObjectKey, expiresIn: Duration)

@@ -45,21 +45,29 @@ struct RemoteStorage: ObjectStorage {
     func putObject(_ bytes: [UInt8], in bucket: BucketName, at key: ObjectKey, options: PutObjectOptions)
         async throws(PipeError) -> ObjectInfo
     {
+        var call = try Self.putCall(bucket, key, options, bodyRepeatable: true)
+        call.body = bytes
+        return try WireFormat.objectInfo(try await transport.json(call))
+    }
+
+    /// The `PUT` of an object with `options` (its body is the caller's to set). It is retried only when repeating
+    /// it is harmless: an upsert without conditions, whose body can be sent again.
+    static func putCall(_ bucket: BucketName, _ key: ObjectKey, _ options: PutObjectOptions, bodyRepeatable: Bool)
+        throws(PipeError) -> RemoteTransport.Call
+    {
         guard options.metadata.isEmpty else {
-            throw PipeError(
-                .invalidArgument, "object metadata cannot be set over HTTP yet", details: ["field": "metadata"])
+            throw PipeError(.invalidArgument, "object metadata cannot be set over HTTP yet", details: ["field": "metadata"])
         }
         var call = RemoteTransport.Call(
-            .put, Self.objectPath(bucket, key) + RemoteTransport.query([("upsert", options.upsert ? "true" : nil)]))
-        call.body = bytes
+            .put, objectPath(bucket, key) + RemoteTransport.query([("upsert", options.upsert ? "true" : nil)]))
         // Without a type the server picks one from the key's extension, as in-process storage does.
         if let contentType = options.contentType { call.headers.add(name: "Content-Type", value: contentType) }
         if let cacheControl = options.cacheControl { call.headers.add(name: "Cache-Control", value: cacheControl) }
         if let ifMatch = options.ifMatch { call.headers.add(name: "If-Match", value: "\"\(ifMatch)\"") }
         if let ifNoneMatch = options.ifNoneMatch { call.headers.add(name: "If-None-Match", value: ifNoneMatch) }
         // Without upsert or with a condition, a repeat after a lost answer would fail against the first write.
-        call.retryable = options.upsert && options.ifMatch == nil && options.ifNoneMatch == nil
-        return try WireFormat.objectInfo(try await transport.json(call))
+        call.retryable = bodyRepeatable && options.upsert && options.ifMatch == nil && options.ifNoneMatch == nil
+        return call
     }
 
     func getObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) -> StoredObject {

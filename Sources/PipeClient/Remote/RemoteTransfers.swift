@@ -25,16 +25,7 @@ struct RemoteTransfers: ObjectTransfers {
         _ bucket: BucketName, _ key: ObjectKey, _ options: PutObjectOptions, body: HTTPRequestBody,
         progress: ProgressHandler?, repeatable: Bool
     ) async throws(PipeError) -> ObjectInfo {
-        guard options.metadata.isEmpty else {
-            throw PipeError(.invalidArgument, "object metadata cannot be set over HTTP yet", details: ["field": "metadata"])
-        }
-        var call = RemoteTransport.Call(
-            .put, RemoteStorage.objectPath(bucket, key) + RemoteTransport.query([("upsert", options.upsert ? "true" : nil)]))
-        if let contentType = options.contentType { call.headers.add(name: "Content-Type", value: contentType) }
-        if let cacheControl = options.cacheControl { call.headers.add(name: "Cache-Control", value: cacheControl) }
-        if let ifMatch = options.ifMatch { call.headers.add(name: "If-Match", value: "\"\(ifMatch)\"") }
-        if let ifNoneMatch = options.ifNoneMatch { call.headers.add(name: "If-None-Match", value: ifNoneMatch) }
-        call.retryable = repeatable && options.upsert && options.ifMatch == nil && options.ifNoneMatch == nil
+        let call = try RemoteStorage.putCall(bucket, key, options, bodyRepeatable: repeatable)
         let response = try await transport.stream(call, body: body) { sent in
             progress?(TransferProgress(bytes: sent.bytesSent, total: sent.totalBytesToSend))
         }
@@ -64,19 +55,7 @@ struct RemoteTransfers: ObjectTransfers {
             throw WireFormat.malformed("object response")
         }
         let info = try RemoteStorage.info(bucket, key, HTTPResponse(status: 200, headers: response.headers, body: []), size: size)
-        let body = response.body
-        let stream = AsyncThrowingStream<[UInt8], any Error> { continuation in
-            let reader = Task {
-                do {
-                    for try await chunk in body { continuation.yield(chunk) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in reader.cancel() }
-        }
-        return (info, stream)
+        return (info, .forwarding(response.body))
     }
 
     func signedLink(_ method: HTTPMethod, bucket: BucketName, key: ObjectKey, expiresIn: Duration)
