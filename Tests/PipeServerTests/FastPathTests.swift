@@ -41,16 +41,59 @@ struct FastPathTests {
         return fields
     }
 
+    /// Sends `parts` on one new connection to `server`, pausing `pause` between them, and returns everything the
+    /// server sends back until it closes the connection (the last request should say `Connection: close`).
+    static func exchange(_ server: ServerFixture, _ parts: [String], pause: Duration = .zero) async throws -> String {
+        let port = try #require(URL(string: server.baseURL)?.port)
+        let socket = TransportTests.open(port: port)
+        try #require(socket >= 0)
+        defer { close(socket) }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // A separate thread reads while this one writes: a client that sends a lot before reading must still be served.
+        let reader = Task.detached { () -> [UInt8] in
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = recv(socket, &buffer, buffer.count, 0)
+                if count <= 0 { break }
+                received += buffer[0..<count]
+            }
+            return received
+        }
+        for part in parts {
+            let bytes = Array(part.utf8)
+            #expect(send(socket, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count)
+            if pause > .zero { try await Task.sleep(for: pause) }
+        }
+        return String(decoding: await reader.value, as: UTF8.self)
+    }
+
+    static func statuses(_ text: String) -> [Int] {
+        text.components(separatedBy: "HTTP/1.1 ").dropFirst().compactMap { Int($0.prefix(3)) }
+    }
+
     @Test("a cached small object is answered without the router, with the router's status, headers and body")
     func sameAnswers() async throws {
         try await ServerFixture.with { server in
             let bytes = Array("hello from memory".utf8)
             let path = try await Self.object(server, bytes: bytes)
-            let before = try await Self.fastAnswers(server)
-            let routed = try await server.send(.get, path, token: server.adminKey)  // reads the record, fills the cache
-            let fast = try await server.send(.get, path, token: server.adminKey)
-            let fastHead = try await server.send(.head, path, token: server.adminKey)
-            #expect(try await Self.fastAnswers(server) == before + 2)
+            // A metadata write anywhere in the process (any background bookkeeping) makes cached records unconfirmed
+            // until read again, so the pair is tried a few times: once both are fast, the comparison holds.
+            var attempt = 0
+            var routed: HTTPResponse
+            var fast: HTTPResponse
+            var fastHead: HTTPResponse
+            var answeredFast: Int
+            repeat {
+                attempt += 1
+                routed = try await server.send(.get, path, token: server.adminKey)  // reads the record, fills the cache
+                let before = try await Self.fastAnswers(server)
+                fast = try await server.send(.get, path, token: server.adminKey)
+                fastHead = try await server.send(.head, path, token: server.adminKey)
+                answeredFast = try await Self.fastAnswers(server) - before
+            } while answeredFast != 2 && attempt < 3
+            #expect(answeredFast == 2)
             #expect(routed.status == 200 && fast.status == 200 && fastHead.status == 200)
             #expect(fast.body == bytes && routed.body == bytes && fastHead.body.isEmpty)
             #expect(Self.headers(fast) == Self.headers(routed))
@@ -218,6 +261,80 @@ struct FastPathTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(try await Self.fastAnswers(server) >= before + 20)
+        }
+    }
+
+    @Test("requests with bodies, split heads and malformed heads on a connection the fast path reads")
+    func rawConnections() async throws {
+        try await ServerFixture.with { server in
+            let path = try await Self.object(server, bytes: Array("RAW".utf8))
+            _ = try await server.send(.get, path, token: server.adminKey)
+            let auth = "Authorization: Bearer \(server.adminKey)\r\n"
+            let get = "GET \(path) HTTP/1.1\r\nHost: a\r\n\(auth)\r\n"
+            let close = "GET /health/live HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+            let upload = "/v1/storage/buckets/hot/objects/put.txt?upsert=true"
+
+            // A body of a declared length is framed and goes to the router whole; the fast path carries on after it.
+            // (The put changes the metadata, so the GET after it reads the record again through the router, and the
+            // one after that is fast again. Each waits for the answers before it: while the router has a request of
+            // the connection, the fast path answers nothing.)
+            var before = try await Self.fastAnswers(server)
+            let body = "GET \(path) HTTP/1.1\r\n\r\n"  // a body that looks like a request is still a body
+            var text = try await Self.exchange(
+                server,
+                [get + "PUT \(upload) HTTP/1.1\r\nHost: a\r\n\(auth)Content-Length: \(body.utf8.count)\r\n\r\n\(body)",
+                    get, get + close], pause: .milliseconds(200))
+            #expect(Self.statuses(text) == [200, 201, 200, 200, 200])
+            var after = try await Self.fastAnswers(server)
+            #expect(after == before + 2)
+            let stored = try await server.send(.get, "/v1/storage/buckets/hot/objects/put.txt", token: server.adminKey)
+            #expect(String(decoding: stored.body, as: UTF8.self) == body)
+
+            // A chunked body ends the fast path for the connection; everything after it is still answered, in order.
+            before = try await Self.fastAnswers(server)
+            text = try await Self.exchange(
+                server,
+                [get + "PUT \(upload) HTTP/1.1\r\nHost: a\r\n\(auth)Transfer-Encoding: chunked\r\n\r\n"
+                    + "3\r\nabc\r\n0\r\n\r\n", get, get + close], pause: .milliseconds(200))
+            #expect(Self.statuses(text) == [200, 201, 200, 200, 200])
+            after = try await Self.fastAnswers(server)
+            #expect(after == before + 1)
+
+            // A head arriving a few bytes at a time is answered once whole.
+            before = try await Self.fastAnswers(server)
+            let pieces = stride(from: 0, to: get.utf8.count, by: 7).map {
+                String(decoding: Array(get.utf8)[$0..<min($0 + 7, get.utf8.count)], as: UTF8.self)
+            }
+            text = try await Self.exchange(server, pieces + [close], pause: .milliseconds(2))
+            #expect(Self.statuses(text) == [200, 200] && text.contains("\r\n\r\nRAW"))
+            after = try await Self.fastAnswers(server)
+            #expect(after == before + 1)
+
+            // A head outside the strict grammar gets the router parser's answer.
+            text = try await Self.exchange(server, ["GET \(path) HTTP/1.1\r\nHost : a\r\n\(auth)\r\n"])
+            #expect(Self.statuses(text) == [400])
+        }
+    }
+
+    @Test("a client that pipelines thousands of requests before reading gets every answer, in order")
+    func manyPipelined() async throws {
+        let generous = RateLimitPolicy(name: "default", limit: 100_000, window: 60)
+        try await ServerFixture.with(configure: { $0.rateLimits.default = generous }) { server in
+            let body = String(repeating: "x", count: 3000)
+            let path = try await Self.object(server, bytes: Array(body.utf8))
+            _ = try await server.send(.get, path, token: server.adminKey)
+            let get = "GET \(path) HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer \(server.adminKey)\r\n\r\n"
+            let live = "GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n"
+            var requests: [String] = []
+            for index in 0..<3000 { requests.append(index % 500 == 250 ? live : get) }
+            requests.append("GET /health/live HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            // Sent in large batches so the server's answers outrun the socket while this client is still writing.
+            let batches = stride(from: 0, to: requests.count, by: 500).map {
+                requests[$0..<min($0 + 500, requests.count)].joined()
+            }
+            let text = try await Self.exchange(server, batches)
+            #expect(Self.statuses(text).count == requests.count)
+            #expect(text.components(separatedBy: body).count - 1 == 2994)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import PipeAuth
 import PipeCore
 import PipeStorage
@@ -14,8 +15,10 @@ import Synchronization
 ///
 /// A served request gets what the router would have answered, header for header: the object's validators and
 /// caching headers, the rate-limit state, a request id, the security headers, `Date` and `Server`; it is counted in
-/// the same metrics series. The point is the cost: the router path hands each request from the event loop to a
-/// task and back and reads the metadata database twice, which is most of what a small cached read costs.
+/// the same metrics series. The point is the cost: the router path parses the request into HTTP types, hands it from
+/// the event loop to a task and back and reads the metadata database twice, which is most of what a small cached read
+/// costs. ``RawFastPathHandler`` calls this with the fields it read from the request's bytes and sends the bytes
+/// returned as they are.
 struct ObjectFastPath: Sendable {
     let auth: AuthService
     let storage: StorageService
@@ -30,12 +33,6 @@ struct ObjectFastPath: Sendable {
     static let prefix = "/v1/storage/buckets/"
     /// The route template the router's metrics use for the same requests.
     static let route = "/v1/storage/buckets/{bucket}/objects/**"
-    /// Request fields that change the answer in ways only the router handles.
-    static let declinedFields: Set<HTTPField.Name> = [
-        .range, .ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince, .ifRange, .origin, .contentLength,
-        .transferEncoding, .expect, .connection,
-    ]
-
     init(auth: AuthService, storage: StorageService, limiter: any RateLimiter, limits: RateLimits, metrics: ServerMetrics) {
         self.auth = auth
         self.storage = storage
@@ -46,22 +43,14 @@ struct ObjectFastPath: Sendable {
         answered = metrics.fastPathResponses
     }
 
-    /// The complete response to `request` from a client at `peer`, or `nil` to let the router answer it.
-    func answer(_ request: HTTPTypes.HTTPRequest, peer: String?) -> FastPathHandler.Answer? {
+    /// The complete response, as the bytes to send, to a `GET` or `HEAD` (`head`) of `key` in `bucket` from a client
+    /// at `peer`, or `nil` to let the router answer it. `connection` holds what the previous request on the same
+    /// connection looked up, which the next one most often repeats.
+    func answer(
+        bucket: BucketName, key: ObjectKey, head: Bool, authorization: String?, forwardedFor: String?, peer: String?,
+        connection: inout FastPathMemo, allocator: ByteBufferAllocator
+    ) -> ByteBuffer? {
         let start = ContinuousClock.now
-        let head = request.method == .head
-        guard head || request.method == .get, let (bucket, key) = Self.target(request.path) else { return nil }
-        var authorization: String? = nil
-        var forwardedFor: String? = nil
-        for field in request.headerFields {
-            if Self.declinedFields.contains(field.name) { return nil }
-            if field.name == .authorization {
-                guard authorization == nil else { return nil }  // two: the router refuses it
-                authorization = field.value
-            } else if field.name == RateLimitMiddleware.forwardedFor {
-                forwardedFor = forwardedFor.map { $0 + ", " + field.value } ?? field.value
-            }
-        }
         var principal: Principal? = nil
         if let header = authorization {
             guard header.utf8.count <= AuthenticationMiddleware.maximumHeaderBytes, header.hasPrefix("Bearer "),
@@ -74,22 +63,44 @@ struct ObjectFastPath: Sendable {
         else { return nil }
         // Counted last: only a request answered here is charged here. A refusal goes to the router, whose check of
         // an exhausted budget charges nothing more and answers 429.
-        let client = RateLimitMiddleware.clientAddress(peer: peer, forwardedFor: forwardedFor, limits: limits)
-        let rateKey = principal.map { "default/principal/" + $0.id.rawValue } ?? "default/ip/" + client
-        guard let decision = limiter.checkWithoutWaiting(rateKey, policy: limits.default), decision.allowed else {
+        let rateKey: String
+        if let principal {
+            rateKey = connection.rateKey(principal: principal.id.rawValue)
+        } else {
+            rateKey = connection.rateKey(
+                client: RateLimitMiddleware.clientAddress(peer: peer, forwardedFor: forwardedFor, limits: limits))
+        }
+        let policy = limits.default
+        guard let decision = limiter.checkWithoutWaiting(rateKey, policy: policy), decision.allowed else {
             return nil
         }
-        var response = HTTPResponse(status: .ok)
-        response.headerFields = versionHeaders.fields(for: download, policy: limits.default)
-        response.headerFields.append(
-            HTTPField(
-                name: RateLimitMiddleware.stateHeader,
-                value: RateLimitMiddleware.state(limits.default, decision)))
-        response.headerFields.append(HTTPField(name: GatewayMiddleware.requestIDHeader, value: Self.requestID()))
-        response.headerFields.append(HTTPField(name: .date, value: ResponseDate.now()))
+        let fixed = versionHeaders.head(for: download, policy: policy)
+        var response = allocator.buffer(capacity: fixed.readableBytes + 160 + (head ? 0 : bytes.count))
+        response.writeImmutableBuffer(fixed)
+        // `RateLimit: "name";r=…;t=…` as ``RateLimitMiddleware/state(_:_:)`` writes it.
+        response.writeStaticString("RateLimit: \"")
+        response.writeString(policy.name)
+        response.writeStaticString("\";r=")
+        response.writeString(String(decision.remaining))
+        response.writeStaticString(";t=")
+        response.writeString(String(decision.reset))
+        response.writeStaticString("\r\nX-Request-Id: ")
+        Self.writeRequestID(to: &response)
+        response.writeStaticString("\r\nDate: ")
+        response.writeString(ResponseDate.now())
+        response.writeStaticString("\r\n\r\n")
+        if !head { response.writeBytes(bytes) }
         (head ? headSeries : getSeries).record(ContinuousClock.now - start)
         answered.increment()
-        return FastPathHandler.Answer(head: response, body: head ? nil : bytes)
+        return response
+    }
+
+    /// Writes one `name: value` header line, as NIO's encoder writes it.
+    static func writeField(_ name: HTTPField.Name, _ value: String, to buffer: inout ByteBuffer) {
+        buffer.writeString(name.rawName)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
     }
 
     /// The bucket and key a request path names, when it is exactly `/v1/storage/buckets/{bucket}/objects/{key}`
@@ -136,24 +147,28 @@ struct ObjectFastPath: Sendable {
         return String(validating: output, as: UTF8.self)
     }
 
-    /// A request id in the router's format (32 hex digits): a random number drawn once, then counted up. Ids must
-    /// be unique, not secret, and drawing 128 random bits per request costs a system call.
-    static func requestID() -> String {
+    /// Writes a request id in the router's format (32 hex digits): a random number drawn once, then counted up. Ids
+    /// must be unique, not secret, and drawing 128 random bits per request costs a system call.
+    static func writeRequestID(to buffer: inout ByteBuffer) {
         let low = requestCounter.wrappingAdd(1, ordering: .relaxed).oldValue
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for shift in 0..<8 {
-            bytes[shift] = UInt8(truncatingIfNeeded: requestIDBase >> (56 - 8 * shift))
-            bytes[8 + shift] = UInt8(truncatingIfNeeded: low >> (56 - 8 * shift))
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { output in
+            for index in 0..<16 {
+                let shift = UInt64(60 - 4 * index)
+                output[index] = hexDigits[Int(truncatingIfNeeded: (requestIDBase >> shift) & 0xF)]
+                output[16 + index] = hexDigits[Int(truncatingIfNeeded: (low >> shift) & 0xF)]
+            }
+            return 32
         }
-        return Hex.encode(bytes)
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let requestIDBase = UInt64.random(in: .min ... .max)
     private static let requestCounter = Atomic<UInt64>(UInt64.random(in: .min ... .max))
 }
 
-/// The response headers that depend only on the object's version and the rate-limit policy (everything but the
-/// rate-limit state, the request id and the date), built once per version rather than per response.
+/// The status line and the response headers that depend only on the object's version and the rate-limit policy
+/// (everything but the rate-limit state, the request id and the date), encoded once per version rather than per
+/// response.
 final class VersionHeaders: Sendable {
     private struct Version: Hashable {
         let etag: String
@@ -165,25 +180,27 @@ final class VersionHeaders: Sendable {
 
     /// Versions remembered at most; past that it starts over (a version is rebuilt in microseconds).
     static let capacity = 10_000
-    private let built = Mutex<[Version: HTTPFields]>([:])
+    private let built = Mutex<[Version: ByteBuffer]>([:])
 
-    func fields(for download: ObjectDownload, policy: RateLimitPolicy) -> HTTPFields {
+    func head(for download: ObjectDownload, policy: RateLimitPolicy) -> ByteBuffer {
         let info = download.info
         let version = Version(
             etag: info.etag, updatedAt: info.updatedAt, size: info.size, contentType: info.contentType,
             cacheControl: download.cacheControl)
-        if let fields = built.withLock({ $0[version] }) { return fields }
+        if let head = built.withLock({ $0[version] }) { return head }
         var fields = HTTPFields()
         fields[.contentLength] = String(download.range.count)
         ObjectRoutes.describe(download, in: &fields)
         fields[RateLimitMiddleware.policyHeader] = RateLimitMiddleware.policy(policy)
         GatewayMiddleware.addSecurityHeaders(&fields)
         fields[.server] = PipeServer.serverName
+        var head = ByteBuffer(string: "HTTP/1.1 200 OK\r\n")
+        for field in fields { ObjectFastPath.writeField(field.name, field.value, to: &head) }
         built.withLock { built in
             if built.count >= Self.capacity { built.removeAll(keepingCapacity: true) }
-            built[version] = fields
+            built[version] = head
         }
-        return fields
+        return head
     }
 }
 

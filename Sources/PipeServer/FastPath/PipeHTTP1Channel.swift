@@ -7,20 +7,27 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1.1 child channel with one more handler at the end of the pipeline: the `FastPathHandler`,
-/// which answers requests it can decide from memory on the event loop and passes the rest on to the router.
+/// Hummingbird's HTTP/1.1 child channel, with the fast path around it when one is given: a ``RawFastPathHandler``
+/// first, which answers requests it can decide from memory straight from the bytes, and a ``RouterRequestTracker``
+/// last, which tells it when the router is busy.
 ///
-/// The pipeline is `HTTP1Channel`'s, in the same order: the fast path sits after `HTTPConnectionStateHandler`, so
-/// the idle timeout, `Connection: close` and graceful shutdown see every request and response, fast or not.
+/// Between them the pipeline is `HTTP1Channel`'s, in the same order, so `Connection: close` and graceful shutdown
+/// work as they do without the fast path. The idle timeout moves to the raw handler, the one that sees every
+/// request.
 struct PipeHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     let responder: HTTPChannelHandler.Responder
     let configuration: HTTP1Channel.Configuration
-    let fastPath: @Sendable () -> FastPathHandler?
+    let fastPath: ObjectFastPath?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            let connection = fastPath.map { _ in FastPathConnection() }
+            if let fastPath, let connection {
+                try channel.pipeline.syncOperations.addHandler(
+                    RawFastPathHandler(fastPath: fastPath, connection: connection, idleTimeout: configuration.idleTimeout))
+            }
             var limits = NIOHTTPDecoderLimitConfiguration()
             limits.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
             limits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
@@ -30,8 +37,9 @@ struct PipeHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(
-                HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
-            if let handler = fastPath() { try channel.pipeline.syncOperations.addHandler(handler) }
+                HTTPConnectionStateHandler(
+                    idleTimeout: connection == nil ? configuration.idleTimeout.map { Duration($0) } : nil, logger: logger))
+            if let connection { try channel.pipeline.syncOperations.addHandler(RouterRequestTracker(connection: connection)) }
             return try NIOAsyncChannel(
                 wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }

@@ -23,7 +23,7 @@ enum ServerTransport {
                 maxHeaderFieldSize: maxHeaderFieldBytes, maxHeaderListSize: maxHeaderBytes,
                 maxHeaderFieldCount: maxHeaderFields))
         let http1 = HTTPServerBuilder { responder in
-            PipeHTTP1Channel(responder: responder, configuration: channel) { fastPath.map(FastPathHandler.init) }
+            PipeHTTP1Channel(responder: responder, configuration: channel, fastPath: fastPath)
         }
         guard let certificatePath = configuration.tlsCertificate, let keyPath = configuration.tlsKey else { return http1 }
         do {
