@@ -44,7 +44,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	PIPE_TEST_PYTHON="$$(scripts/python-test-env.sh)" $(SWIFT) test --skip-build --no-parallel
 	scripts/schemathesis.sh "$$($(SWIFT) build --show-bin-path)/pipe"
-	scripts/check-examples.sh "$$($(SWIFT) build --show-bin-path)/pipe"
+	PIPE_TEST_PYTHON="$$(scripts/python-test-env.sh)" scripts/check-examples.sh "$$($(SWIFT) build --show-bin-path)/pipe"
 
 docs:
 	scripts/build-docs.sh

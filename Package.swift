@@ -179,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "PipeClientTests",
             dependencies: [
-                "PipeClient", "PipeServer", "PipeCore", "PipeAuth", "PipeStorage", "PipePipeline", "PipeTestSupport",
+                "PipeClient", "PipeServer", "PipeCore", "PipeHTTP", "PipeAuth", "PipeStorage", "PipePipeline", "PipeTestSupport",
             ]
         ),
         .testTarget(

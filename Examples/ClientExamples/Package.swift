@@ -21,5 +21,27 @@ let package = Package(
             dependencies: [.product(name: "PipeClient", package: "Pipe"), .product(name: "PipeCore", package: "Pipe")],
             path: "Sources/RemoteUpload"
         ),
+        .executableTarget(
+            name: "custom-transform",
+            dependencies: [
+                .product(name: "PipeClient", package: "Pipe"), .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipePipeline", package: "Pipe"),
+            ],
+            path: "Sources/CustomTransform"
+        ),
+        .executableTarget(
+            name: "oauth-login",
+            dependencies: [.product(name: "PipeClient", package: "Pipe"), .product(name: "PipeCore", package: "Pipe")],
+            path: "Sources/OAuthLogin"
+        ),
+        // The program the PipeClient tutorial builds (its last step is this file, checked by check-examples.sh).
+        .executableTarget(
+            name: "orders",
+            dependencies: [
+                .product(name: "PipeClient", package: "Pipe"), .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipePipeline", package: "Pipe"),
+            ],
+            path: "Sources/Orders"
+        ),
     ]
 )

@@ -9,7 +9,7 @@ struct PipeCommand: AsyncParsableCommand {
         subcommands: [
             QueryCommand.self, RunCommand.self, SubmitCommand.self, WorkerCommand.self, JobCommand.self,
             JobsCommand.self, StorageCommand.self, ServeCommand.self, LoginCommand.self, LogoutCommand.self,
-            BucketsClientCommand.self, ObjectsClientCommand.self,
+            BucketsClientCommand.self, ObjectsClientCommand.self, PipelinesClientCommand.self,
         ]
     )
 }

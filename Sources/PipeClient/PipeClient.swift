@@ -15,8 +15,9 @@ import PipeHTTP
 /// await pipe.shutdown()
 /// ```
 ///
-/// ``storage`` and ``jobs`` are PipeCore's ports (`ObjectStorage`, `JobService`); ``transfers`` streams files and
-/// byte sequences with progress and resumes uploads; ``auth`` signs in and keeps the session. Both modes give the same models and the same `PipeError` codes. Every call acts as the client's
+/// ``storage`` and ``jobs`` are PipeCore's ports (`ObjectStorage`, `JobService`); ``pipelines`` registers pipeline
+/// definitions for ``jobs`` to run; ``transfers`` streams files and byte sequences with progress and resumes uploads;
+/// ``auth`` signs in and keeps the session. Both modes give the same models and the same `PipeError` codes. Every call acts as the client's
 /// current credential: an API key, or the signed-in session (refreshed before it expires).
 public final class PipeClient: Sendable {
     /// Sign-in, sign-out and the session.
@@ -25,17 +26,20 @@ public final class PipeClient: Sendable {
     public let storage: any ObjectStorage
     /// Streaming transfers, signed links and resumable uploads.
     public let transfers: any ObjectTransfers
+    /// Registered pipeline definitions, in numbered versions.
+    public let pipelines: any PipelineCatalog
     /// Pipeline jobs.
     public let jobs: any JobService
     private let stop: @Sendable () async -> Void
 
     private init(
-        auth: AuthClient, storage: any ObjectStorage, transfers: any ObjectTransfers, jobs: any JobService,
-        stop: @escaping @Sendable () async -> Void
+        auth: AuthClient, storage: any ObjectStorage, transfers: any ObjectTransfers, pipelines: any PipelineCatalog,
+        jobs: any JobService, stop: @escaping @Sendable () async -> Void
     ) {
         self.auth = auth
         self.storage = storage
         self.transfers = transfers
+        self.pipelines = pipelines
         self.jobs = jobs
         self.stop = stop
     }
@@ -80,6 +84,7 @@ public final class PipeClient: Sendable {
             auth: AuthClient(session: session, backend: backend),
             storage: EmbeddedStorage(storage: services.storage, caller: caller),
             transfers: EmbeddedTransfers(storage: services.storage, caller: caller),
+            pipelines: EmbeddedPipelines(registry: services.pipelines, jobs: services.jobs, caller: caller),
             jobs: EmbeddedJobs(jobs: services.jobs, registry: services.pipelines, caller: caller), stop: stop)
     }
 
@@ -116,7 +121,8 @@ public final class PipeClient: Sendable {
         }
         return PipeClient(
             auth: AuthClient(session: session, backend: backend), storage: RemoteStorage(transport: transport),
-            transfers: RemoteTransfers(transport: transport), jobs: RemoteJobs(transport: transport), stop: { http.shutdown() })
+            transfers: RemoteTransfers(transport: transport), pipelines: RemotePipelines(transport: transport),
+            jobs: RemoteJobs(transport: transport), stop: { http.shutdown() })
     }
 
     /// Stops what the client started (in-process workers, after their running jobs; the HTTP transport). Call it

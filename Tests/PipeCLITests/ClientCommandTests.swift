@@ -106,4 +106,40 @@ struct ClientCommandTests {
         let after = try pipe.run(["buckets", "create", "more"], environment: session)
         #expect(after.status == 1 && after.stderr.contains("pipe: unauthenticated:"))
     }
+
+    @Test("pipelines: register versions, list, show, run by name with input and --watch, delete")
+    func pipelines() throws {
+        let (directory, server) = try Self.start()
+        defer {
+            _ = server.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let key = try #require(server.adminKey)
+        let environment = ["PIPE_URL": server.baseURL, "PIPE_API_KEY": key, "PIPE_CONFIG_DIR": directory.appendingPathComponent("config").path]
+        func run(_ arguments: [String]) throws -> CommandRunner.Outcome {
+            try pipe.run(arguments, environment: environment)
+        }
+        let definition = directory.appendingPathComponent("triple.yaml")
+        try Data("name: triple\nsource: {type: caller}\nsteps:\n  - {type: map, expression: '{n: n * `3`}'}\nsink: {type: collect}\n".utf8)
+            .write(to: definition)
+        let registered = try run(["pipelines", "register", definition.path])
+        #expect(registered.status == 0 && registered.stdout == "Registered triple version 1.\n", "\(registered.stderr)")
+        let unchanged = try run(["pipelines", "register", definition.path])
+        #expect(unchanged.stdout == "triple version 1 is already this definition.\n")
+        let listed = try run(["pipelines"])
+        #expect(listed.stdout.hasPrefix("NAME") && listed.stdout.contains("triple"))
+        let shown = try run(["pipelines", "show", "triple", "--json"])
+        #expect(shown.status == 0 && shown.stdout.contains(#""version":1"#) && shown.stdout.contains("n * `3`"), "\(shown.stderr)")
+        #expect(try run(["pipelines", "versions", "triple"]).stdout.hasPrefix("VERSION"))
+
+        let input = directory.appendingPathComponent("input.jsonl")
+        try Data("{\"n\": 1}\n{\"n\": 5}\n".utf8).write(to: input)
+        let ran = try run(["pipelines", "run", "triple", "--input", input.path, "--watch"])
+        #expect(ran.status == 0 && ran.stdout == "{\"n\":3}\n{\"n\":15}\n", "\(ran.stderr)")
+        #expect(ran.stderr.contains("succeeded"))
+
+        #expect(try run(["pipelines", "delete", "triple"]).stdout == "Deleted triple.\n")
+        let gone = try run(["pipelines", "show", "triple"])
+        #expect(gone.status == 1 && gone.stderr.contains("pipe: pipeline-not-found:"))
+    }
 }

@@ -62,13 +62,17 @@ final class ClientFixture: Sendable {
         await fixture.stop()
     }
 
-    /// `configure` adjusts the server (remote mode only).
+    /// `configure` adjusts the server; in-process, the OAuth providers and redirect URIs it sets apply too.
     static func start(_ mode: Mode, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> ClientFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-client-\(UUID().uuidString)")
         switch mode {
         case .embedded:
             var options = EmbeddedServices.Options()
             options.passwordHashCost = 10  // tests need many hashes, not strong ones
+            var configuration = ServerConfiguration()
+            configure(&configuration)  // what both modes share: the sign-in providers
+            options.oauthProviders = configuration.oauthProviders
+            options.oauthRedirectURIs = configuration.oauthRedirectURIs
             let services = try await EmbeddedServices.open(directory: directory.path, options: options)
             let admin = try await services.bootstrapAdmin()
             let workers = Task { await services.runWorkers() }

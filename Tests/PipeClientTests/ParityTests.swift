@@ -3,6 +3,10 @@ import Foundation
 import PipeAuth
 import PipeClient
 import PipeCore
+import PipeHTTP
+import PipePipeline
+import PipeServer
+import PipeTestSupport
 import Testing
 
 extension Mode: CustomTestStringConvertible {
@@ -130,6 +134,120 @@ struct ParityTests {
             await client.auth.signOut()
             #expect(await states.next() == .signedOut)
             #expect(await Self.code { _ = try await client.storage.createBucket(try BucketName("anon"), options: BucketOptions()) } == "unauthenticated")
+        }
+    }
+
+    @Test("pipelines: register in versions, read, list, run by name, delete; another account sees none", arguments: Mode.allCases)
+    func pipelines(_ mode: Mode) async throws {
+        try await ClientFixture.with(mode) { fixture in
+            let pipelines = fixture.client.pipelines
+            let first = try PipelineDefinition.decode(Self.definition)
+            let registered = try await pipelines.register(first)
+            #expect(registered.created && registered.pipeline.version == 1 && registered.pipeline.definition.name == first.name)
+            #expect(try await pipelines.register(first).created == false, "an unchanged definition stores nothing")
+            let changed: JSONValue = [
+                "name": "double", "source": ["type": "caller"],
+                "steps": [["type": "map", "expression": "{n: n * `3`}"]], "sink": ["type": "collect"],
+            ]
+            let second = try await pipelines.register(try PipelineDefinition.decode(changed))
+            #expect(second.created && second.pipeline.version == 2)
+            let name = first.name
+            #expect(try await pipelines.pipeline(name, version: nil).version == 2)
+            let one = try await pipelines.pipeline(name, version: 1)
+            #expect(one.version == 1 && one.definition == registered.pipeline.definition)
+            #expect(one.owner == registered.pipeline.owner)
+            let listed = try await pipelines.pipelines(limit: 10, cursor: nil)
+            #expect(listed.items.map(\.name) == [name] && listed.items.first?.latestVersion == 2)
+            #expect(try await pipelines.versions(of: name, limit: 10, cursor: nil).items.map(\.version) == [2, 1])
+            #expect(try await pipelines.allPipelines().count == 1)
+
+            // Run by name: the latest version, or a pinned one.
+            let latest = try await fixture.client.jobs.run(name, version: nil, input: [["n": 2]], idempotencyKey: nil)
+            #expect(try await fixture.client.jobs.wait(for: latest.id).records == [["n": 6]])
+            let pinned = try await fixture.client.jobs.run(name, version: 1, input: [["n": 2]], idempotencyKey: nil)
+            #expect(try await fixture.client.jobs.wait(for: pinned.id).records == [["n": 4]])
+
+            // Errors, with the same codes in both modes.
+            #expect(await Self.code { _ = try await pipelines.pipeline(name, version: 9) } == "pipeline_not_found")
+            #expect(await Self.code { _ = try await pipelines.pipeline(name, version: 0) } == "invalid_argument")
+            let unrunnable: JSONValue = [
+                "name": "calls-back", "source": ["type": "caller"], "steps": [], "sink": ["type": "caller"],
+            ]
+            #expect(await Self.code { _ = try await pipelines.register(try PipelineDefinition.decode(unrunnable)) } == "invalid_pipeline")
+            #expect(await Self.code { _ = try await pipelines.pipelines(limit: 0, cursor: nil) } == "invalid_argument")
+
+            // Another account has its own namespace.
+            _ = try await fixture.user("grace@example.com")
+            let grace = try await fixture.newClient(.none)
+            try await grace.auth.signIn(email: "grace@example.com", password: "correct horse")
+            #expect(try await grace.pipelines.pipelines(limit: 10, cursor: nil).items.isEmpty)
+            #expect(await Self.code { _ = try await grace.pipelines.pipeline(name, version: nil) } == "pipeline_not_found")
+            #expect(await Self.code { try await grace.pipelines.delete(name) } == "pipeline_not_found")
+            await grace.shutdown()
+
+            try await pipelines.delete(name)
+            #expect(await Self.code { _ = try await pipelines.pipeline(name, version: nil) } == "pipeline_not_found")
+            #expect(await Self.code { try await pipelines.delete(name) } == "pipeline_not_found")
+        }
+    }
+
+    @Test("OAuth sign-in: the caller's authorize step, the state checked, refusals reported", arguments: Mode.allCases)
+    func oauth(_ mode: Mode) async throws {
+        let provider = try BehaviourServer.start(script: "fake_oidc_provider.py")
+        defer { provider.stop() }
+        let redirect = "https://app.test/auth/callback"
+        let receiver = try LoopbackRedirectReceiver()
+        try await ClientFixture.with(mode, configure: {
+            $0.oauthProviders = [.openIDConnect(name: "fake", issuer: provider.baseURL, clientID: "pipe-client", clientSecret: "pipe-secret")]
+            $0.oauthRedirectURIs = [redirect, receiver.redirectURI]
+        }) { fixture in
+            let http = try CurlHTTPClient()
+            defer { http.shutdown() }
+            // The provider's page: redirects straight back with a code and the state.
+            let browser: @Sendable (URL) async throws -> URL = { url in
+                let answer = try await http.send(HTTPRequest(url: url))
+                guard let location = answer.headers["Location"], let callback = URL(string: location) else {
+                    throw PipeError(.protocolError, "the provider did not redirect")
+                }
+                return callback
+            }
+            let client = try await fixture.newClient(.none)
+            // As a command-line tool signs in: the browser comes back to a loopback port.
+            try await client.auth.signIn(provider: "fake", redirectURI: receiver.redirectURI) { url in
+                let landing = try await browser(url)
+                #expect(landing.absoluteString.hasPrefix(receiver.redirectURI + "?"))
+                async let page = http.send(HTTPRequest(url: landing))
+                let callback = try await receiver.callback(timeout: .seconds(30))
+                #expect(try await page.status == 200)
+                return callback
+            }
+            let account = try await client.auth.currentAccount()
+            #expect(account.email == "ada@example.com")
+            _ = try await client.storage.createBucket(try BucketName("ada-oauth"), options: BucketOptions())
+            await client.auth.signOut()
+
+            // A callback of another sign-in, a refusal, a failing authorize step, a redirect URI off the list.
+            #expect(await Self.code {
+                try await client.auth.signIn(provider: "fake", redirectURI: redirect) { url in
+                    var callback = URLComponents(url: try await browser(url), resolvingAgainstBaseURL: false)!
+                    callback.queryItems = callback.queryItems?.map { $0.name == "state" ? URLQueryItem(name: "state", value: "other") : $0 }
+                    return callback.url!
+                }
+            } == "oauth_failed")
+            #expect(await Self.code {
+                try await client.auth.signIn(provider: "fake", redirectURI: redirect) { _ in
+                    URL(string: redirect + "?error=access_denied&error_description=no")!
+                }
+            } == "oauth_failed")
+            struct Closed: Error {}
+            #expect(await Self.code {
+                try await client.auth.signIn(provider: "fake", redirectURI: redirect) { _ in throw Closed() }
+            } == "oauth_failed")
+            #expect(await Self.code {
+                try await client.auth.signIn(provider: "fake", redirectURI: "https://evil.test/") { $0 }
+            } == "oauth_failed")
+            #expect(await Self.code { try await client.auth.signIn(provider: "nope", redirectURI: redirect) { $0 } } == "not_found")
+            #expect(await client.auth.state == .signedOut)
         }
     }
 }

@@ -28,6 +28,16 @@ struct SessionTests {
             Self.tokens(1, expiresIn: 3600)
         }
 
+        func beginOAuth(provider: String, redirectURI: String) async throws(PipeError) -> OAuthAuthorization {
+            throw PipeError(.notFound, "not used")
+        }
+
+        func completeOAuth(provider: String, redirectURI: String, state: String, code: String) async throws(PipeError)
+            -> SessionTokens
+        {
+            throw PipeError(.notFound, "not used")
+        }
+
         func refresh(_ refreshToken: String) async throws(PipeError) -> SessionTokens {
             let number = refreshes.wrappingAdd(1, ordering: .relaxed).newValue
             var iterator = gate.makeAsyncIterator()

@@ -1,17 +1,22 @@
 # Sourced by scripts that need a throwaway `pipe serve` (benchmarks, the examples check); needs `fail` defined.
 #
-#     start_pipe_serve PIPE DIRECTORY [VAR=VALUE…]
+#     start_pipe_serve PIPE DIRECTORY [VAR=VALUE…] [--option=VALUE…]
 #
 # Starts PIPE serve on 127.0.0.1 with a fresh data directory under DIRECTORY (port 0: the server binds a free port
-# itself, so nothing races for it), with the extra `PIPE_*` settings given, and waits up to 30 s for its
+# itself, so nothing races for it), with the extra `PIPE_*` settings given (VAR=VALUE) and the extra options of
+# `pipe serve` (those starting with --, e.g. --config=FILE), and waits up to 30 s for its
 # announcement. Sets PIPE_SERVE_PID, PIPE_SERVE_URL (http://127.0.0.1:PORT) and PIPE_SERVE_KEY (the first admin's
 # API key). The caller stops it (kill -TERM "$PIPE_SERVE_PID").
 start_pipe_serve() {
     local pipe="$1" directory="$2"
     shift 2
     mkdir -p "$directory"
-    env PIPE_HOST=127.0.0.1 PIPE_PORT=0 PIPE_DIRECTORY="$directory/data" "$@" \
-        "$pipe" serve </dev/null >"$directory/stdout" 2>"$directory/stderr" &
+    local settings=() options=() argument
+    for argument in "$@"; do
+        if [[ "$argument" == --* ]]; then options+=("$argument"); else settings+=("$argument"); fi
+    done
+    env PIPE_HOST=127.0.0.1 PIPE_PORT=0 PIPE_DIRECTORY="$directory/data" ${settings[@]+"${settings[@]}"} \
+        "$pipe" serve ${options[@]+"${options[@]}"} </dev/null >"$directory/stdout" 2>"$directory/stderr" &
     PIPE_SERVE_PID=$!
     # A server that started but cannot be used is stopped before failing.
     serve_fail() {

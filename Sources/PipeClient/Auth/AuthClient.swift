@@ -39,6 +39,13 @@ public enum SignInOutcome: Sendable, Hashable {
     case secondFactorRequired(challenge: String, expiresAt: Date)
 }
 
+/// A started OAuth sign-in: where to send the user, and the `state` the callback must carry back.
+struct OAuthAuthorization: Sendable {
+    let url: URL
+    let state: String
+    let expiresAt: Date
+}
+
 /// What a backend's password sign-in produced.
 enum SignInStep: Sendable {
     case signedIn(SessionTokens)
@@ -76,6 +83,58 @@ public final class AuthClient: Sendable {
     /// Completes a sign-in that asked for a second factor (a TOTP code or a recovery code).
     public func completeSecondFactor(challenge: String, code: String) async throws(PipeError) {
         await session.signedIn(try await backend.completeSecondFactor(challenge: challenge, code: code))
+    }
+
+    /// Signs in through the OAuth or OpenID Connect provider the deployment calls `provider`.
+    ///
+    /// The deployment makes the provider's authorization URL (with `state` and a PKCE challenge whose verifier it
+    /// keeps) and hands it to `authorize`, which must get the user there and return the URL the provider sent the
+    /// user back to, at `redirectURI`: open a browser and catch the redirect on a local port (a CLI), present an
+    /// authentication session (an app), or answer the callback route (a server). The sign-in is completed with the
+    /// code in that URL, after checking that its `state` is this sign-in's.
+    ///
+    /// - Parameters:
+    ///   - provider: the provider's name in the deployment's configuration.
+    ///   - redirectURI: where the provider sends the user back; one of the deployment's allowed redirect URIs,
+    ///     exactly.
+    ///   - authorize: takes the user to the URL given and returns the callback URL with its query.
+    /// - Throws: `oauth_failed` for a redirect URI not allowed, a refusal by the user or the provider (the reason in
+    ///   `details`), a callback of another sign-in (`state`), or a code the provider does not accept; `not_found`
+    ///   for an unknown provider; what `authorize` throws, as `oauth_failed` unless it is a `PipeError`.
+    public func signIn(
+        provider: String, redirectURI: String, authorize: @Sendable (URL) async throws -> URL
+    ) async throws(PipeError) {
+        let start = try await backend.beginOAuth(provider: provider, redirectURI: redirectURI)
+        let callback: URL
+        do {
+            callback = try await authorize(start.url)
+        } catch let error as PipeError {
+            throw error
+        } catch {
+            throw PipeError(.oauthFailed, "the authorization step failed: \(error)", details: ["reason": "authorize"])
+        }
+        let code = try Self.code(from: callback, state: start.state)
+        await session.signedIn(
+            try await backend.completeOAuth(provider: provider, redirectURI: redirectURI, state: start.state, code: code))
+    }
+
+    /// The authorization code in a provider's callback URL, once its `state` is checked.
+    static func code(from callback: URL, state: String) throws(PipeError) -> String {
+        let items = URLComponents(url: callback, resolvingAgainstBaseURL: false)?.queryItems ?? []
+        func item(_ name: String) -> String? { items.first { $0.name == name }?.value }
+        if let refusal = item("error") {
+            let description = item("error_description").map { ": " + $0 } ?? ""
+            throw PipeError(
+                .oauthFailed, "the provider did not authorize the sign-in (\(refusal.prefix(64))\(description.prefix(200)))",
+                details: ["reason": String(refusal.prefix(64))])
+        }
+        guard item("state") == state else {
+            throw PipeError(.oauthFailed, "the callback belongs to another sign-in (its state differs)", details: ["reason": "state"])
+        }
+        guard let code = item("code"), !code.isEmpty else {
+            throw PipeError(.oauthFailed, "the callback carries no authorization code", details: ["reason": "code"])
+        }
+        return code
     }
 
     /// Uses an API key from now on (replacing any session, which stays valid on the server).

@@ -38,6 +38,9 @@ public enum AuthState: Sendable, Hashable {
 protocol AuthBackend: Sendable {
     func signIn(email: String, password: String) async throws(PipeError) -> SignInStep
     func completeSecondFactor(challenge: String, code: String) async throws(PipeError) -> SessionTokens
+    func beginOAuth(provider: String, redirectURI: String) async throws(PipeError) -> OAuthAuthorization
+    func completeOAuth(provider: String, redirectURI: String, state: String, code: String) async throws(PipeError)
+        -> SessionTokens
     func refresh(_ refreshToken: String) async throws(PipeError) -> SessionTokens
     func signOut(_ refreshToken: String) async throws(PipeError)
     /// The account `bearer` (an access token or API key) authenticates.

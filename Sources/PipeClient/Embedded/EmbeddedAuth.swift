@@ -17,6 +17,19 @@ struct EmbeddedAuth: AuthBackend {
         Self.tokens(try await auth.completeSecondFactor(challenge: challenge, code: code))
     }
 
+    func beginOAuth(provider: String, redirectURI: String) async throws(PipeError) -> OAuthAuthorization {
+        let start = try await auth.beginOAuth(provider: provider, redirectURI: redirectURI)
+        return OAuthAuthorization(url: start.authorizationURL, state: start.state, expiresAt: start.expiresAt)
+    }
+
+    func completeOAuth(provider: String, redirectURI: String, state: String, code: String) async throws(PipeError)
+        -> SessionTokens
+    {
+        Self.tokens(
+            try await auth.completeOAuth(
+                provider: provider, redirectURI: redirectURI, state: state, code: code, client: "pipe-client (embedded)"))
+    }
+
     func refresh(_ refreshToken: String) async throws(PipeError) -> SessionTokens {
         Self.tokens(try await auth.refresh(refreshToken))
     }

@@ -45,6 +45,9 @@ public final class EmbeddedServices: Sendable {
         public var oauthRedirectURIs: Set<String> = []
         /// How long a worker holds a job before another may take it over (default 30 s).
         public var jobLeaseSeconds = 30
+        /// The program's own transforms, which definitions use as `custom` steps (default none). Registering and
+        /// submitting check a definition's custom steps against these.
+        public var transforms = PipelineTransforms()
 
         /// The defaults above.
         public init() {}
@@ -86,6 +89,7 @@ public final class EmbeddedServices: Sendable {
         // Jobs may not touch local files, and reach storage as the account that submitted them.
         var environment = PipelineEnvironment(storage: storage.acting(as: nil), fileAccess: .denied, logger: logger)
         environment.storageForOwner = { owner in storage.acting(as: Principal(id: owner)) }
+        environment.transforms = options.transforms
         let jobs = PipelineJobs(queue: queue, leaseDuration: .seconds(options.jobLeaseSeconds), environment: environment)
         let pipelines = try SQLitePipelineRegistry(path: root.appendingPathComponent("pipelines.sqlite").path)
         return EmbeddedServices(

@@ -28,6 +28,28 @@ struct RemoteAuth: AuthBackend {
         try Self.tokens(try await post("/v1/auth/second-factor", ["challenge": .string(challenge), "code": .string(code)]))
     }
 
+    func beginOAuth(provider: String, redirectURI: String) async throws(PipeError) -> OAuthAuthorization {
+        var call = RemoteTransport.Call(
+            .get, Self.oauthPath(provider) + "/start" + RemoteTransport.query([("redirect_uri", redirectURI)]))
+        call.anonymous = true
+        let value = try await transport.json(call)
+        let what = "OAuth start"
+        guard let url = URL(string: try WireFormat.string(value, "url", what)) else { throw WireFormat.malformed(what) }
+        return OAuthAuthorization(
+            url: url, state: try WireFormat.string(value, "state", what), expiresAt: try WireFormat.date(value, "expiresAt", what))
+    }
+
+    func completeOAuth(provider: String, redirectURI: String, state: String, code: String) async throws(PipeError)
+        -> SessionTokens
+    {
+        try Self.tokens(
+            try await post(
+                Self.oauthPath(provider) + "/callback",
+                ["state": .string(state), "code": .string(code), "redirectUri": .string(redirectURI)]))
+    }
+
+    static func oauthPath(_ provider: String) -> String { "/v1/auth/oauth/" + RemoteTransport.encode(provider) }
+
     func refresh(_ refreshToken: String) async throws(PipeError) -> SessionTokens {
         try Self.tokens(try await post("/v1/auth/refresh", ["refreshToken": .string(refreshToken)]))
     }

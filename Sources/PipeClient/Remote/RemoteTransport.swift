@@ -110,18 +110,8 @@ final class RemoteTransport: Sendable {
         }
     }
 
-    /// Sends `call` and writes a 2xx answer's body into `file` (atomically).
-    func download(
-        _ call: Call, to file: URL, progress: (@Sendable (HTTPProgress) -> Void)?
-    ) async throws(PipeError) -> HTTPResponse {
-        let http = self.http
-        return try await send(call) { request throws(PipeError) in
-            try await http.download(request, to: file.path, progress: progress)
-        }
-    }
-
     /// The retry loop around one way of performing a request (see ``RetryPolicy``).
-    private func send(
+    func send(
         _ call: Call, perform: (HTTPRequest) async throws(PipeError) -> HTTPResponse
     ) async throws(PipeError) -> HTTPResponse {
         var attempt = 0
@@ -162,7 +152,11 @@ final class RemoteTransport: Sendable {
 
     /// Sends `call` and parses the JSON answer.
     func json(_ call: Call) async throws(PipeError) -> JSONValue {
-        let response = try await send(call)
+        try Self.json(try await send(call), answering: call)
+    }
+
+    /// The JSON body of `response`, the answer to `call`.
+    static func json(_ response: HTTPResponse, answering call: Call) throws(PipeError) -> JSONValue {
         do {
             return try JSONValue(parsing: response.body)
         } catch {

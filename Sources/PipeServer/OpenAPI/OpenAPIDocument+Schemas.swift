@@ -415,11 +415,12 @@ extension OpenAPIDocument {
       enum: [fail, skip, deadLetter]
     PipelineVersion:
       type: object
-      required: [name, version, createdAt, definition]
+      required: [name, version, owner, createdAt, definition]
       additionalProperties: false
       properties:
         name: {$ref: '#/components/schemas/PipelineName'}
         version: {type: integer, minimum: 1}
+        owner: {$ref: '#/components/schemas/OpaqueID'}
         createdAt: {type: string, format: date-time}
         definition: {$ref: '#/components/schemas/PipelineDefinition'}
     PipelineSummary:

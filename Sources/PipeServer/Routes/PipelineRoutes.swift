@@ -94,7 +94,7 @@ struct PipelineRoutes {
     static func json(_ pipeline: RegisteredPipeline) -> JSONValue {
         [
             "name": .string(pipeline.name.rawValue), "version": .int(pipeline.version),
-            "createdAt": .string(AuthRoutes.timestamp(pipeline.createdAt)), "definition": pipeline.definition.json,
+            "owner": .string(pipeline.owner.rawValue), "createdAt": .string(AuthRoutes.timestamp(pipeline.createdAt)), "definition": pipeline.definition.json,
         ]
     }
 }

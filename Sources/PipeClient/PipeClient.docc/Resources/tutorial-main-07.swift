@@ -1,0 +1,54 @@
+import Foundation
+import PipeClient
+import PipeCore
+import PipePipeline
+
+let url = URL(string: ProcessInfo.processInfo.environment["PIPE_URL"] ?? "http://127.0.0.1:8080")!
+let sessions = FileSessionStore(path: NSHomeDirectory() + "/.orders-session.json")
+let pipe = try await PipeClient.remote(url, sessions: sessions)
+
+if case .signedOut = await pipe.auth.state {
+    // The deployment lists http://127.0.0.1:8976/callback among its redirect URIs.
+    let receiver = try LoopbackRedirectReceiver(port: 8976)
+    try await pipe.auth.signIn(provider: "github", redirectURI: receiver.redirectURI) { page in
+        print("Open this page to sign in: \(page)")
+        return try await receiver.callback()
+    }
+}
+print("Signed in as \(try await pipe.auth.currentAccount().email ?? "?")")
+
+/// Everything the program does, against any client.
+func work(with pipe: PipeClient) async throws -> [JSONValue] {
+    let bucket = try BucketName("orders")
+    do {
+        _ = try await pipe.storage.createBucket(bucket, options: BucketOptions())
+    } catch let error as PipeError where error.code == .bucketExists {
+        // Made by an earlier run.
+    }
+    let orders = """
+        {"id": "o-1", "status": "paid", "total": 49.0}
+        {"id": "o-2", "status": "open", "total": 12.5}
+        {"id": "o-3", "status": "paid", "total": 310.0}
+
+        """
+    _ = try await pipe.storage.putObject(
+        Array(orders.utf8), in: bucket, at: try ObjectKey("2026-11.jsonl"),
+        options: PutObjectOptions(contentType: "application/jsonl", upsert: true))
+
+    let definition = try PipelineDefinition.decode([
+        "name": "paid-orders",
+        "source": ["type": "storage", "bucket": "orders", "key": "2026-11.jsonl"],
+        "steps": [["type": "filter", "expression": "status == 'paid'"]],
+        "sink": ["type": "collect"],
+    ])
+    _ = try await pipe.pipelines.register(definition)  // a new version only when the definition changed
+    let job = try await pipe.jobs.run(definition.name, version: nil, input: nil, idempotencyKey: nil)
+    let result = try await pipe.jobs.wait(for: job.id)
+    if let error = result.error { throw error }
+    return result.records
+}
+
+for record in try await work(with: pipe) {
+    print(record)
+}
+await pipe.shutdown()
