@@ -110,16 +110,17 @@ stop_pipe_serve
 cmp -s "$examples/Sources/Orders/main.swift" "$repo/Sources/PipeClient/PipeClient.docc/Resources/tutorial-main-05.swift" ||
     fail "the tutorial's last step differs from Examples/ClientExamples/Sources/Orders/main.swift"
 mkdir "$work/orders"
-(cd "$work/orders" && "$bin/orders") >"$work/orders-embedded.out" 2>&1 ||
-    { cat "$work/orders-embedded.out" >&2; fail "orders (in-process) failed"; }
+(cd "$work/orders" && "$bin/orders") >"$work/orders-embedded.out" 2>"$work/orders-embedded.log" ||
+    { cat "$work/orders-embedded.log" >&2; fail "orders (in-process) failed"; }
 start_pipe_serve "$pipe" "$work/orders-server"
-PIPE_URL="$PIPE_SERVE_URL" PIPE_API_KEY="$PIPE_SERVE_KEY" "$bin/orders" >"$work/orders-remote.out" 2>&1 ||
-    { cat "$work/orders-remote.out" >&2; fail "orders (remote) failed"; }
+PIPE_URL="$PIPE_SERVE_URL" PIPE_API_KEY="$PIPE_SERVE_KEY" "$bin/orders" >"$work/orders-remote.out" 2>"$work/orders-remote.log" ||
+    { cat "$work/orders-remote.log" >&2; fail "orders (remote) failed"; }
 for mode in embedded remote; do
     grep -q '"o-1"' "$work/orders-$mode.out" && grep -q '"o-3"' "$work/orders-$mode.out" &&
         ! grep -q '"o-2"' "$work/orders-$mode.out" || { cat "$work/orders-$mode.out" >&2; fail "orders ($mode): not the paid orders"; }
 done
-cmp -s "$work/orders-embedded.out" "$work/orders-remote.out" || fail "orders printed different records in the two modes"
+cmp -s "$work/orders-embedded.out" "$work/orders-remote.out" ||
+    { diff "$work/orders-embedded.out" "$work/orders-remote.out" >&2; fail "orders printed different records in the two modes"; }
 
 echo "check-examples: the examples build against the public API and run" >&2
 

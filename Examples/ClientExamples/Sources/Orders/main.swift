@@ -14,7 +14,7 @@ if let url = environment["PIPE_URL"].flatMap(URL.init(string:)) {
     // In-process: the stores and the job workers run in this program.
     let services = try await EmbeddedServices.open(directory: directory)
     if let admin = try await services.bootstrapAdmin() {
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: directory + "/admin.key", contents: Data(admin.apiKey.utf8), attributes: [.posixPermissions: 0o600])
     }
     let key = try String(contentsOfFile: directory + "/admin.key", encoding: .utf8)
@@ -31,7 +31,7 @@ func work(with pipe: PipeClient) async throws -> [JSONValue] {
     let bucket = try BucketName("orders")
     do {
         _ = try await pipe.storage.createBucket(bucket, options: BucketOptions())
-    } catch let error as PipeError where error.code == .bucketExists {
+    } catch where error.code == .bucketExists {
         // Made by an earlier run.
     }
     let orders = """

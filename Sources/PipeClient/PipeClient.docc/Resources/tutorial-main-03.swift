@@ -7,7 +7,7 @@ let directory = ".orders"
 let services = try await EmbeddedServices.open(directory: directory)
 // On a fresh directory: the first admin account, with an API key that is shown this once. Keep it.
 if let admin = try await services.bootstrapAdmin() {
-    FileManager.default.createFile(
+    _ = FileManager.default.createFile(
         atPath: directory + "/admin.key", contents: Data(admin.apiKey.utf8), attributes: [.posixPermissions: 0o600])
 }
 let key = try String(contentsOfFile: directory + "/admin.key", encoding: .utf8)
@@ -20,7 +20,7 @@ func work(with pipe: PipeClient) async throws -> [JSONValue] {
     let bucket = try BucketName("orders")
     do {
         _ = try await pipe.storage.createBucket(bucket, options: BucketOptions())
-    } catch let error as PipeError where error.code == .bucketExists {
+    } catch where error.code == .bucketExists {
         // Made by an earlier run.
     }
     let orders = """

@@ -22,7 +22,7 @@ func work(with pipe: PipeClient) async throws -> [JSONValue] {
     let bucket = try BucketName("orders")
     do {
         _ = try await pipe.storage.createBucket(bucket, options: BucketOptions())
-    } catch let error as PipeError where error.code == .bucketExists {
+    } catch where error.code == .bucketExists {
         // Made by an earlier run.
     }
     let orders = """
