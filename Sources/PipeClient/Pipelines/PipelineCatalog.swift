@@ -2,7 +2,7 @@ import PipeCore
 import PipePipeline
 
 /// The signed-in account's registered pipelines: definitions stored under a name in numbered versions, which
-/// ``JobService/run(_:version:input:idempotencyKey:)`` runs as jobs.
+/// `JobService.run(_:version:input:idempotencyKey:)` (``PipeClient/jobs``) runs as jobs.
 ///
 /// Each account has its own namespace: another account's pipelines do not exist for it (`pipeline_not_found`).
 /// Both modes check a definition the same way before storing it, so one that could not run as a job is refused with
@@ -15,7 +15,7 @@ import PipePipeline
 /// ```
 public protocol PipelineCatalog: Sendable {
     /// Stores `definition` as the next version of its name; when it equals the latest version, nothing is stored and
-    /// that version is returned with ``PipelineRegistration/created`` `false`.
+    /// that version is returned with `PipelineRegistration.created` `false`.
     ///
     /// - Throws: `invalid_pipeline` for a definition that cannot run as a job; `limit_exceeded` past the
     ///   deployment's limits on pipelines and versions; `unauthenticated` without a signed-in caller.
