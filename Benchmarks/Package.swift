@@ -132,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "ClientBench",
             dependencies: [
-                .product(name: "PipeCore", package: "Pipe"),
+                .product(name: "PipeCore", package: "Pipe"), .product(name: "PipeHTTP", package: "Pipe"),
                 .product(name: "PipeClient", package: "Pipe"),
             ]
         ),

@@ -11,6 +11,7 @@
 import Foundation
 import PipeClient
 import PipeCore
+import PipeHTTP
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
@@ -74,6 +75,26 @@ func measure(_ operation: @escaping @Sendable (ObjectKey) async throws -> Void) 
 var puts: [Double] = []
 var gets: [Double] = []
 let storage = client.storage
+// PIPE_BENCH_RAW_GETS=1 (remote, for profiling): the gets through PipeHTTP alone, with the same URL and key, to
+// tell the client layer's cost from the transport's.
+if arguments[1] == "remote", ProcessInfo.processInfo.environment["PIPE_BENCH_RAW_GETS"] == "1" {
+    let http = try CurlHTTPClient()
+    _ = try await measure { key in
+        _ = try await storage.putObject(body, in: bucket, at: key, options: PutObjectOptions(upsert: true))
+    }
+    var raw: [Double] = []
+    for _ in 0..<rounds {
+        raw.append(try await measure { key in
+            var request = HTTPRequest(url: URL(string: arguments[2] + "/v1/storage/buckets/\(bucket)/objects/\(key)")!)
+            request.headers.add(name: "Authorization", value: "Bearer " + arguments[3])
+            let response = try await http.send(request)
+            precondition(response.status == 200 && response.body.count == size)
+        })
+    }
+    print("raw gets: \(raw.map { String(Int($0)) }.joined(separator: " "))")
+    http.shutdown()
+    exit(0)
+}
 // --gets-only: the objects are put once, unmeasured, then only gets are timed (for profiling reads).
 if arguments.contains("--gets-only") {
     _ = try await measure { key in
@@ -95,6 +116,9 @@ for _ in 0..<(arguments.contains("--gets-only") ? 0 : rounds) {
         precondition(object.bytes.count == size)
     })
 }
+// Every round on standard error, to see the spread behind the best.
+FileHandle.standardError.write(
+    Data("rounds: put \(puts.map { String(Int($0)) }.joined(separator: " ")); get \(gets.map { String(Int($0)) }.joined(separator: " "))\n".utf8))
 print(String(format: "put %.0f/s", puts.max() ?? 0))
 print(String(format: "get %.0f/s", gets.max() ?? 0))
 await client.shutdown()

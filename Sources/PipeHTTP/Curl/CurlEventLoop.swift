@@ -68,11 +68,15 @@ final class CurlEventLoop: @unchecked Sendable {
     func submit(_ command: Command) -> Bool {
         lock.withLock {
             if stopped { return false }
+            // Commands already waiting mean a wakeup was sent since the loop last drained them, and
+            // the loop will see this one with them: one wakeup (a system call, and a thread woken)
+            // per batch rather than per request.
+            let wakeupPending = !commands.isEmpty
             commands.append(command)
             if case .shutdown = command { stopped = true }
             // Under the lock: the loop frees the multi handle only after taking this lock and
             // seeing `stopped`, so the handle is alive while we wake it.
-            curl_multi_wakeup(UnsafeMutableRawPointer(multi))
+            if !wakeupPending { curl_multi_wakeup(UnsafeMutableRawPointer(multi)) }
             return true
         }
     }
