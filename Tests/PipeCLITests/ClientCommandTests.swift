@@ -16,6 +16,12 @@ struct ClientCommandTests {
         return (directory, try ServeProcess.start(directory: directory.appendingPathComponent("server").path))
     }
 
+    /// The environment of client commands acting with the server's admin API key (config under `directory`).
+    static func keyEnvironment(_ directory: URL, _ server: ServeProcess) throws -> [String: String] {
+        let key = try #require(server.adminKey)
+        return ["PIPE_URL": server.baseURL, "PIPE_API_KEY": key, "PIPE_CONFIG_DIR": directory.appendingPathComponent("config").path]
+    }
+
     @Test("buckets and objects with an API key from the environment: create, put, ls, get, sign, rm; tables and JSON")
     func storage() throws {
         let (directory, server) = try Self.start()
@@ -23,8 +29,7 @@ struct ClientCommandTests {
             _ = server.stop()
             try? FileManager.default.removeItem(at: directory)
         }
-        let key = try #require(server.adminKey)
-        let environment = ["PIPE_URL": server.baseURL, "PIPE_API_KEY": key, "PIPE_CONFIG_DIR": directory.appendingPathComponent("config").path]
+        let environment = try Self.keyEnvironment(directory, server)
         func run(_ arguments: [String]) throws -> CommandRunner.Outcome {
             try pipe.run(arguments, environment: environment)
         }
@@ -114,8 +119,7 @@ struct ClientCommandTests {
             _ = server.stop()
             try? FileManager.default.removeItem(at: directory)
         }
-        let key = try #require(server.adminKey)
-        let environment = ["PIPE_URL": server.baseURL, "PIPE_API_KEY": key, "PIPE_CONFIG_DIR": directory.appendingPathComponent("config").path]
+        let environment = try Self.keyEnvironment(directory, server)
         func run(_ arguments: [String]) throws -> CommandRunner.Outcome {
             try pipe.run(arguments, environment: environment)
         }

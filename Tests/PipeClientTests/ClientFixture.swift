@@ -3,6 +3,7 @@ import PipeAuth
 import PipeClient
 import PipeCore
 import PipeServer
+import ServiceLifecycleTestKit
 
 /// Where a parity test runs: in-process, or against a real `PipeServer` on 127.0.0.1.
 enum Mode: String, CaseIterable, Sendable {
@@ -88,18 +89,8 @@ final class ClientFixture: Sendable {
                 try? FileManager.default.removeItem(at: directory)
             }
         case .remote:
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.directory = directory.path
-            configuration.passwordHashCost = 10
-            configure(&configuration)
-            let server = try await PipeServer(configuration: configuration)
-            let admin = try await server.deployment.bootstrapAdmin()
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let task = Task { try await server.run { port in continuation.yield(port) } }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw PipeError(.unavailable, "the server did not start") }
-            let url = URL(string: "http://127.0.0.1:\(port)")!
+            let server = try await TestServer.start(directory, configure: configure)
+            let url = URL(string: "http://127.0.0.1:\(server.port)")!
             let clients = ClientList()
             let make: @Sendable (Credentials, PipeClient.RemoteOptions) async throws -> PipeClient = { credentials, options in
                 let client = try await PipeClient.remote(url, credentials: credentials, options: options)
@@ -107,13 +98,12 @@ final class ClientFixture: Sendable {
                 return client
             }
             return ClientFixture(
-                mode: mode, client: try await make(.apiKey(admin?.apiKey ?? ""), .init()),
-                services: server.deployment.services, adminKey: admin?.apiKey ?? "", directory: directory,
+                mode: mode, client: try await make(.apiKey(server.adminKey ?? ""), .init()),
+                services: server.services, adminKey: server.adminKey ?? "", directory: directory,
                 makeClient: { credentials in try await make(credentials, .init()) }, makeRemote: make
             ) {
                 await clients.shutdownAll()
-                task.cancel()
-                _ = await task.result
+                await server.stop()
                 try? FileManager.default.removeItem(at: directory)
             }
         }
@@ -136,5 +126,51 @@ actor ClientList {
     func add(_ client: PipeClient) { clients.append(client) }
     func shutdownAll() async {
         for client in clients { await client.shutdown() }
+    }
+}
+
+/// A `PipeServer` on 127.0.0.1 (a free port) over `directory`, whose data survives a stop and a new start.
+///
+/// It is stopped by a graceful shutdown, as `pipe serve` is on SIGTERM, not by cancelling its task: cancelling can
+/// leave a connection accepted but never served, which NIO treats as a fatal error (apple/swift-nio#3481).
+struct TestServer: Sendable {
+    let task: Task<Void, any Error>
+    let port: Int
+    /// The first admin's API key, when this start made the deployment.
+    let adminKey: String?
+    let services: EmbeddedServices
+    private let shutdown: GracefulShutdownTestTrigger
+
+    static func start(_ directory: URL, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.directory = directory.path
+        configuration.passwordHashCost = 10  // tests need many hashes, not strong ones
+        configure(&configuration)
+        let server = try await PipeServer(configuration: configuration)
+        let admin = try await server.deployment.bootstrapAdmin()
+        let (events, continuation) = AsyncStream<(trigger: GracefulShutdownTestTrigger?, port: Int?)>.makeStream()
+        let task = Task {
+            defer { continuation.finish() }  // a server that fails to start ends the wait below
+            try await testGracefulShutdown { trigger in
+                continuation.yield((trigger, nil))
+                try await server.run { port in continuation.yield((nil, port)) }
+            }
+        }
+        var trigger: GracefulShutdownTestTrigger? = nil
+        for await event in events {
+            if let given = event.trigger { trigger = given }
+            if let port = event.port, let trigger {
+                return TestServer(
+                    task: task, port: port, adminKey: admin?.apiKey, services: server.deployment.services,
+                    shutdown: trigger)
+            }
+        }
+        throw PipeError(.unavailable, "the server did not start")
+    }
+
+    func stop() async {
+        shutdown.triggerGracefulShutdown()
+        _ = await task.result
     }
 }

@@ -9,33 +9,6 @@ import Testing
 /// that goes away and comes back.
 @Suite("PipeClient network faults", .serialized)
 struct NetworkFaultTests {
-    /// A `PipeServer` on `directory` (its data survives a restart) and its port.
-    struct RunningServer {
-        let task: Task<Void, any Error>
-        let port: Int
-        /// The first admin's API key, when this start made the deployment.
-        let adminKey: String?
-
-        static func start(_ directory: URL) async throws -> RunningServer {
-            var configuration = ServerConfiguration()
-            configuration.port = 0
-            configuration.directory = directory.path
-            configuration.passwordHashCost = 10
-            let server = try await PipeServer(configuration: configuration)
-            let admin = try await server.deployment.bootstrapAdmin()
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let task = Task { try await server.run { port in continuation.yield(port) } }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw PipeError(.unavailable, "the server did not start") }
-            return RunningServer(task: task, port: port, adminKey: admin?.apiKey)
-        }
-
-        func stop() async {
-            task.cancel()
-            _ = await task.result
-        }
-    }
-
     static func temporaryDirectory() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("pipe-faults-\(UUID().uuidString)")
     }
@@ -44,7 +17,7 @@ struct NetworkFaultTests {
     func uploadAcrossRestart() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var server = try await RunningServer.start(directory)
+        var server = try await TestServer.start(directory)
         let key = try #require(server.adminKey)
         let part = 256 * 1024
         // Every connection dies 100 KiB into what the client sends: after the small calls, in the first part. (libcurl
@@ -69,7 +42,7 @@ struct NetworkFaultTests {
 
         // The server goes away and comes back (on another port, behind the same address for the client).
         await server.stop()
-        server = try await RunningServer.start(directory)
+        server = try await TestServer.start(directory)
         proxy.upstreamPort = server.port
         let sent = try await pipe.transfers.uploadParts(id, file: file, partSize: part, progress: nil)
         #expect(!sent.isEmpty, "at least the part that was cut is sent again")
@@ -85,7 +58,7 @@ struct NetworkFaultTests {
     func droppedDownloads() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await RunningServer.start(directory)
+        let server = try await TestServer.start(directory)
         let key = try #require(server.adminKey)
         let setup = try await PipeClient.remote(URL(string: "http://127.0.0.1:\(server.port)")!, credentials: .apiKey(key))
         let bucket = try BucketName("drops")
