@@ -94,6 +94,9 @@ public final class PipeClient: Sendable {
         public var retry = RetryPolicy()
         /// The HTTP transport's settings (timeouts, TLS, proxy).
         public var http = CurlHTTPClient.Configuration()
+        /// Local copies of small objects read with `storage.getObject`, validated with the deployment on every read
+        /// (default none).
+        public var cache: RemoteObjectCache? = nil
 
         /// The defaults.
         public init() {}
@@ -120,7 +123,8 @@ public final class PipeClient: Sendable {
             throw error
         }
         return PipeClient(
-            auth: AuthClient(session: session, backend: backend), storage: RemoteStorage(transport: transport),
+            auth: AuthClient(session: session, backend: backend),
+            storage: RemoteStorage(transport: transport, cache: options.cache),
             transfers: RemoteTransfers(transport: transport), pipelines: RemotePipelines(transport: transport),
             jobs: RemoteJobs(transport: transport), stop: { http.shutdown() })
     }

@@ -8,6 +8,8 @@ import PipeCore
 /// empty and `cacheControl` is the policy the object is served with. Listings carry the whole record.
 struct RemoteStorage: ObjectStorage {
     let transport: RemoteTransport
+    /// Local copies of small objects, validated on every read (see ``RemoteObjectCache``).
+    var cache: RemoteObjectCache? = nil
 
     static func bucketPath(_ name: BucketName) -> String {
         "/v1/storage/buckets/" + RemoteTransport.encode(name.rawValue)
@@ -47,6 +49,7 @@ struct RemoteStorage: ObjectStorage {
     {
         var call = try Self.putCall(bucket, key, options, bodyRepeatable: true)
         call.body = bytes
+        defer { cache?.remove(bucket, key) }  // written or maybe written: the copy is no longer worth its memory
         return try WireFormat.objectInfo(try await transport.json(call))
     }
 
@@ -71,8 +74,24 @@ struct RemoteStorage: ObjectStorage {
     }
 
     func getObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) -> StoredObject {
-        let response = try await transport.send(.init(.get, Self.objectPath(bucket, key)))
-        return StoredObject(info: try Self.info(bucket, key, response, size: Int64(response.body.count)), bytes: response.body)
+        var call = RemoteTransport.Call(.get, Self.objectPath(bucket, key))
+        let cached = cache?.object(bucket, key)
+        if let cached { call.headers.add(name: "If-None-Match", value: "\"\(cached.info.etag)\"") }
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(call)
+        } catch {
+            if [.objectNotFound, .bucketNotFound, .forbidden].contains(error.code) { cache?.remove(bucket, key) }
+            throw error
+        }
+        if response.status == 304, let cached {
+            cache?.recordHit()
+            return cached
+        }
+        let object = StoredObject(
+            info: try Self.info(bucket, key, response, size: Int64(response.body.count)), bytes: response.body)
+        cache?.store(object, cacheControl: response.headers["Cache-Control"])
+        return object
     }
 
     func headObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) -> ObjectInfo {
@@ -93,6 +112,7 @@ struct RemoteStorage: ObjectStorage {
     }
 
     func deleteObject(in bucket: BucketName, at key: ObjectKey) async throws(PipeError) {
+        defer { cache?.remove(bucket, key) }
         _ = try await transport.send(.init(.delete, Self.objectPath(bucket, key)))
     }
 
