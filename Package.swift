@@ -32,7 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        // Only for tests: stopping a test server gracefully rather than by cancelling it.
+        // Only for tests: stopping test servers gracefully rather than by cancelling them.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -176,6 +176,7 @@ let package = Package(
             dependencies: [
                 "PipeServer", "PipeClient", "PipeCore", "PipeAuth", "PipeHTTP", "PipeTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

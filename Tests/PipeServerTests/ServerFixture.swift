@@ -3,12 +3,14 @@ import PipeClient
 import PipeCore
 import PipeHTTP
 import PipeServer
+import ServiceLifecycleTestKit
 
 /// A whole deployment served on 127.0.0.1 (a free port) from a fresh directory, with an admin API key and an HTTP
 /// client pointed at it.
 final class ServerFixture: Sendable {
     let server: PipeServer
     let task: Task<Void, any Error>
+    private let shutdown: GracefulShutdownTestTrigger
     let baseURL: String
     let adminKey: String
     let http: CurlHTTPClient
@@ -37,27 +39,51 @@ final class ServerFixture: Sendable {
         configure(&configuration)
         let server = try await PipeServer(configuration: configuration)
         let admin = try await server.deployment.bootstrapAdmin()
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task { try await server.run { port in continuation.yield(port) } }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw PipeError(.unavailable, "the server did not start") }
-        return ServerFixture(
-            server: server, task: task, baseURL: "http://127.0.0.1:\(port)", adminKey: admin?.apiKey ?? "",
-            http: try CurlHTTPClient(), directory: directory)
+        let (events, continuation) = AsyncStream<(trigger: GracefulShutdownTestTrigger?, port: Int?)>.makeStream()
+        let task = Task {
+            defer { continuation.finish() }  // a server that fails to start ends the wait below
+            try await testGracefulShutdown { trigger in
+                continuation.yield((trigger, nil))
+                try await server.run { port in continuation.yield((nil, port)) }
+            }
+        }
+        var trigger: GracefulShutdownTestTrigger? = nil
+        for await event in events {
+            if let given = event.trigger { trigger = given }
+            if let port = event.port, let trigger {
+                return ServerFixture(
+                    server: server, task: task, shutdown: trigger, baseURL: "http://127.0.0.1:\(port)",
+                    adminKey: admin?.apiKey ?? "", http: try CurlHTTPClient(), directory: directory)
+            }
+        }
+        throw PipeError(.unavailable, "the server did not start")
     }
 
-    private init(server: PipeServer, task: Task<Void, any Error>, baseURL: String, adminKey: String, http: CurlHTTPClient, directory: URL) {
+    private init(
+        server: PipeServer, task: Task<Void, any Error>, shutdown: GracefulShutdownTestTrigger, baseURL: String,
+        adminKey: String, http: CurlHTTPClient, directory: URL
+    ) {
         self.server = server
         self.task = task
+        self.shutdown = shutdown
         self.baseURL = baseURL
         self.adminKey = adminKey
         self.http = http
         self.directory = directory
     }
 
+    /// Stops the server gracefully, as SIGTERM does: cancelling its task instead can leave a connection accepted but
+    /// never served, which NIO treats as a fatal error (apple/swift-nio#3481). A test that leaves a request hanging
+    /// gets its server cancelled after 5 s.
     func stop() async {
-        task.cancel()
+        shutdown.triggerGracefulShutdown()
+        let task = self.task
+        let fallback = Task {
+            try await Task.sleep(for: .seconds(5))
+            task.cancel()
+        }
         _ = await task.result
+        fallback.cancel()
         http.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
