@@ -139,6 +139,7 @@ let package = Package(
                 "PipeCore",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             path: "Tests/PipeTestSupport"
         ),
@@ -176,14 +177,12 @@ let package = Package(
             dependencies: [
                 "PipeServer", "PipeClient", "PipeCore", "PipeAuth", "PipeHTTP", "PipeTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
             name: "PipeClientTests",
             dependencies: [
                 "PipeClient", "PipeServer", "PipeCore", "PipeHTTP", "PipeAuth", "PipeStorage", "PipePipeline", "PipeTestSupport",
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

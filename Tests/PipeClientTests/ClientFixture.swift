@@ -3,7 +3,7 @@ import PipeAuth
 import PipeClient
 import PipeCore
 import PipeServer
-import ServiceLifecycleTestKit
+import PipeTestSupport
 
 /// Where a parity test runs: in-process, or against a real `PipeServer` on 127.0.0.1.
 enum Mode: String, CaseIterable, Sendable {
@@ -129,17 +129,14 @@ actor ClientList {
     }
 }
 
-/// A `PipeServer` on 127.0.0.1 (a free port) over `directory`, whose data survives a stop and a new start.
-///
-/// It is stopped by a graceful shutdown, as `pipe serve` is on SIGTERM, not by cancelling its task: cancelling can
-/// leave a connection accepted but never served, which NIO treats as a fatal error (apple/swift-nio#3481).
+/// A `PipeServer` on 127.0.0.1 (a free port) over `directory`, whose data survives a stop and a new start; stopped
+/// gracefully (see ``GracefulServerTask``).
 struct TestServer: Sendable {
-    let task: Task<Void, any Error>
     let port: Int
     /// The first admin's API key, when this start made the deployment.
     let adminKey: String?
     let services: EmbeddedServices
-    private let shutdown: GracefulShutdownTestTrigger
+    private let running: GracefulServerTask
 
     static func start(_ directory: URL, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration()
@@ -149,28 +146,11 @@ struct TestServer: Sendable {
         configure(&configuration)
         let server = try await PipeServer(configuration: configuration)
         let admin = try await server.deployment.bootstrapAdmin()
-        let (events, continuation) = AsyncStream<(trigger: GracefulShutdownTestTrigger?, port: Int?)>.makeStream()
-        let task = Task {
-            defer { continuation.finish() }  // a server that fails to start ends the wait below
-            try await testGracefulShutdown { trigger in
-                continuation.yield((trigger, nil))
-                try await server.run { port in continuation.yield((nil, port)) }
-            }
-        }
-        var trigger: GracefulShutdownTestTrigger? = nil
-        for await event in events {
-            if let given = event.trigger { trigger = given }
-            if let port = event.port, let trigger {
-                return TestServer(
-                    task: task, port: port, adminKey: admin?.apiKey, services: server.deployment.services,
-                    shutdown: trigger)
-            }
-        }
-        throw PipeError(.unavailable, "the server did not start")
+        let running = try await GracefulServerTask.start { onListening in try await server.run(onListening: onListening) }
+        return TestServer(port: running.port, adminKey: admin?.apiKey, services: server.deployment.services, running: running)
     }
 
     func stop() async {
-        shutdown.triggerGracefulShutdown()
-        _ = await task.result
+        await running.stop()
     }
 }

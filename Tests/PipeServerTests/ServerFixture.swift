@@ -3,14 +3,13 @@ import PipeClient
 import PipeCore
 import PipeHTTP
 import PipeServer
-import ServiceLifecycleTestKit
+import PipeTestSupport
 
 /// A whole deployment served on 127.0.0.1 (a free port) from a fresh directory, with an admin API key and an HTTP
 /// client pointed at it.
 final class ServerFixture: Sendable {
     let server: PipeServer
-    let task: Task<Void, any Error>
-    private let shutdown: GracefulShutdownTestTrigger
+    private let running: GracefulServerTask
     let baseURL: String
     let adminKey: String
     let http: CurlHTTPClient
@@ -39,51 +38,27 @@ final class ServerFixture: Sendable {
         configure(&configuration)
         let server = try await PipeServer(configuration: configuration)
         let admin = try await server.deployment.bootstrapAdmin()
-        let (events, continuation) = AsyncStream<(trigger: GracefulShutdownTestTrigger?, port: Int?)>.makeStream()
-        let task = Task {
-            defer { continuation.finish() }  // a server that fails to start ends the wait below
-            try await testGracefulShutdown { trigger in
-                continuation.yield((trigger, nil))
-                try await server.run { port in continuation.yield((nil, port)) }
-            }
-        }
-        var trigger: GracefulShutdownTestTrigger? = nil
-        for await event in events {
-            if let given = event.trigger { trigger = given }
-            if let port = event.port, let trigger {
-                return ServerFixture(
-                    server: server, task: task, shutdown: trigger, baseURL: "http://127.0.0.1:\(port)",
-                    adminKey: admin?.apiKey ?? "", http: try CurlHTTPClient(), directory: directory)
-            }
-        }
-        throw PipeError(.unavailable, "the server did not start")
+        let running = try await GracefulServerTask.start { onListening in try await server.run(onListening: onListening) }
+        return ServerFixture(
+            server: server, running: running, baseURL: "http://127.0.0.1:\(running.port)",
+            adminKey: admin?.apiKey ?? "", http: try CurlHTTPClient(), directory: directory)
     }
 
     private init(
-        server: PipeServer, task: Task<Void, any Error>, shutdown: GracefulShutdownTestTrigger, baseURL: String,
-        adminKey: String, http: CurlHTTPClient, directory: URL
+        server: PipeServer, running: GracefulServerTask, baseURL: String, adminKey: String, http: CurlHTTPClient,
+        directory: URL
     ) {
         self.server = server
-        self.task = task
-        self.shutdown = shutdown
+        self.running = running
         self.baseURL = baseURL
         self.adminKey = adminKey
         self.http = http
         self.directory = directory
     }
 
-    /// Stops the server gracefully, as SIGTERM does: cancelling its task instead can leave a connection accepted but
-    /// never served, which NIO treats as a fatal error (apple/swift-nio#3481). A test that leaves a request hanging
-    /// gets its server cancelled after 5 s.
+    /// Stops the server gracefully (see ``GracefulServerTask``).
     func stop() async {
-        shutdown.triggerGracefulShutdown()
-        let task = self.task
-        let fallback = Task {
-            try await Task.sleep(for: .seconds(5))
-            task.cancel()
-        }
-        _ = await task.result
-        fallback.cancel()
+        await running.stop()
         http.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
