@@ -45,9 +45,8 @@ extension RemoteTransport {
                     details: ["reason": "changed"])
             }
         }
-        guard fsync(fd) == 0, rename(temporary, path) == 0 else {
-            throw PipeError(.unavailable, "cannot move the download into place at \(path): errno \(errno)")
-        }
+        guard fsync(fd) == 0 else { throw PipeError(.unavailable, "cannot flush the download of \(path): errno \(errno)") }
+        try FileParts.move(URL(fileURLWithPath: temporary), to: file)
         keep = true
         return response
     }

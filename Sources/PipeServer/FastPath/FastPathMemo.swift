@@ -7,8 +7,8 @@ import PipeCore
 struct FastPathMemo {
     private var target: String?
     private var object: (BucketName, ObjectKey)?
-    private var principal: String?
-    private var client: String?
+    /// Who the last rate-limit key was for.
+    private var caller: (id: String, isPrincipal: Bool)?
     private var key = ""
 
     /// The bucket and key `target` names (see ``ObjectFastPath/target(_:)``).
@@ -19,22 +19,20 @@ struct FastPathMemo {
         return object
     }
 
-    /// The rate-limit key of a caller with the principal id `principal` (as ``RateLimitMiddleware`` forms it).
-    mutating func rateKey(principal: String) -> String {
-        if principal != self.principal {
-            self.principal = principal
-            client = nil
-            key = "default/principal/" + principal
-        }
-        return key
+    /// The rate-limit key of a caller with the principal id `id` (as ``RateLimitMiddleware`` forms it).
+    mutating func rateKey(principal id: String) -> String {
+        rateKey(id, isPrincipal: true)
     }
 
-    /// The rate-limit key of an anonymous caller at `client`.
-    mutating func rateKey(client: String) -> String {
-        if client != self.client {
-            self.client = client
-            principal = nil
-            key = "default/ip/" + client
+    /// The rate-limit key of an anonymous caller at the address `id`.
+    mutating func rateKey(client id: String) -> String {
+        rateKey(id, isPrincipal: false)
+    }
+
+    private mutating func rateKey(_ id: String, isPrincipal: Bool) -> String {
+        if caller?.id != id || caller?.isPrincipal != isPrincipal {
+            caller = (id, isPrincipal)
+            key = (isPrincipal ? "default/principal/" : "default/ip/") + id
         }
         return key
     }
