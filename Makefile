@@ -2,8 +2,9 @@
 SWIFT ?= swift
 # System libraries the package links or will link (libcurl for PipeHTTP, OpenSSL, SQLite).
 SYSTEM_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev
-# Servers the tests start on 127.0.0.1 (nginx: TLS, HTTP/2 and mutual TLS for PipeHTTP; openssl makes the certificates).
-TEST_PACKAGES := nginx openssl python3 python3-venv
+# Servers the tests start on 127.0.0.1 (nginx: TLS, HTTP/2 and mutual TLS for PipeHTTP; openssl makes the certificates;
+# postgresql: a throwaway cluster for the PostgreSQL stores, see scripts/test-postgres.sh).
+TEST_PACKAGES := nginx openssl python3 python3-venv postgresql
 # Peers the benchmarks run side by side with Pipe (python3-venv: the virtualenv bytewax is installed into).
 BENCH_PACKAGES := jq gojq hyperfine curl nginx openssl python3-venv wrk
 PIPE_CONFORMANCE_DIR ?= $(abspath ../shared/conformance)
@@ -42,7 +43,7 @@ demo: build
 test: deps
 	@scripts/install-system-packages.sh $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
-	PIPE_TEST_PYTHON="$$(scripts/python-test-env.sh)" $(SWIFT) test --skip-build --no-parallel
+	PIPE_TEST_PYTHON="$$(scripts/python-test-env.sh)" SWIFT=$(SWIFT) scripts/test-postgres.sh run scripts/run-swift-tests.sh
 	scripts/schemathesis.sh "$$($(SWIFT) build --show-bin-path)/pipe"
 	PIPE_TEST_PYTHON="$$(scripts/python-test-env.sh)" scripts/check-examples.sh "$$($(SWIFT) build --show-bin-path)/pipe"
 

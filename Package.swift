@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "PipeStorage", targets: ["PipeStorage"]),
         .library(name: "PipeAuth", targets: ["PipeAuth"]),
         .library(name: "PipeClient", targets: ["PipeClient"]),
+        .library(name: "PipePostgres", targets: ["PipePostgres"]),
         .library(name: "PipeServer", targets: ["PipeServer"]),
         .executable(name: "pipe", targets: ["PipeCLI"]),
     ],
@@ -37,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "PipeCore"),
@@ -86,6 +89,19 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "PipePostgres",
+            dependencies: [
+                "PipeCore",
+                "PipeAuth",
+                "PipeStorage",
+                "PipePipeline",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -149,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "PipePipelineTests",
             dependencies: [
-                "PipePipeline", "PipeCore", "PipeTestSupport",
+                "PipePipeline", "PipePostgres", "PipeCore", "PipeTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -157,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "PipeAuthTests",
             dependencies: [
-                "PipeAuth", "PipeCore", "PipeHTTP", "PipeTestSupport",
+                "PipeAuth", "PipePostgres", "PipeCore", "PipeHTTP", "PipeTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
@@ -166,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "PipeStorageTests",
             dependencies: [
-                "PipeStorage", "PipeCore", "PipePipeline", "PipeTestSupport",
+                "PipeStorage", "PipePostgres", "PipeCore", "PipePipeline", "PipeTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

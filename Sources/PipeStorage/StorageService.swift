@@ -63,6 +63,17 @@ public final class StorageService: Sendable {
         logger: Logger = Logger(label: "pipe.storage")
     ) async throws(PipeError) -> StorageService {
         try POSIX.makeDirectory(directory)
+        return try await open(
+            directory: directory, metadata: try SQLiteStorageMetadata(path: directory + "/storage.sqlite"),
+            configuration: configuration, logger: logger)
+    }
+
+    /// Opens a store whose bytes (and the keys the configuration does not supply) live under `directory` and whose
+    /// records live in `metadata`: SQLite embedded, PostgreSQL when scaled out (replicas share the directory).
+    package static func open(
+        directory: String, metadata: any StorageMetadataStore, configuration: StorageConfiguration, logger: Logger
+    ) async throws(PipeError) -> StorageService {
+        try POSIX.makeDirectory(directory)
         var configuration = configuration
         let keys = KeyFiles(directory: directory + "/keys")
         if configuration.masterKeys.isEmpty {
@@ -73,8 +84,7 @@ public final class StorageService: Sendable {
             configuration.signingSecret = try keys.signingSecret()
         }
         let service = try StorageService(
-            metadata: try SQLiteStorageMetadata(path: directory + "/storage.sqlite"),
-            blobs: try FileBlobStore(root: directory),
+            metadata: metadata, blobs: try FileBlobStore(root: directory),
             configuration: configuration, logger: logger)
         if configuration.sweepOnOpen {
             _ = try await service.sweep()

@@ -1,34 +1,48 @@
 import Foundation
 import PipeCore
+import PipePostgres
+import PipeTestSupport
 import Testing
 
 @testable import PipeAuth
 
-/// The `AuthStore` contract: the atomic operations the service relies on, run against every store. The PostgreSQL
-/// adapter joins `kinds` when it exists.
+/// The `AuthStore` contract: the atomic operations the service relies on, run against every store (SQLite, and
+/// PostgreSQL in a fresh schema of the cluster `make test` starts).
 @Suite("Auth store contract")
 struct AuthStoreContractTests {
-    static let kinds = ["sqlite"]
+    static let kinds = TestPostgres.kinds(["sqlite"])
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     struct Fixture {
         let store: any AuthStore
         let directory: URL
+        let database: PostgresDatabase?
 
-        init(_ kind: String) throws {
+        init(_ kind: String) async throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-auth-store-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             switch kind {
-            default: store = try SQLiteAuthStore(path: directory.appendingPathComponent("auth.sqlite").path)
+            case "postgres":
+                let database = try await PostgresDatabase.open(
+                    url: try TestPostgres.requireURL(), schema: TestPostgres.freshSchema(), maxConnections: 8)
+                try await PostgresMigrator.migrate(database)
+                self.database = database
+                store = PostgresAuthStore(database: database)
+            default:
+                database = nil
+                store = try SQLiteAuthStore(path: directory.appendingPathComponent("auth.sqlite").path)
             }
         }
 
-        func remove() { try? FileManager.default.removeItem(at: directory) }
+        func remove() {
+            database?.close()
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     /// Runs `body` on a fresh store of `kind` that holds one account.
     func withStore(_ kind: String, _ body: (any AuthStore, AccountRecord) async throws -> Void) async throws {
-        let fixture = try Fixture(kind)
+        let fixture = try await Fixture(kind)
         defer { fixture.remove() }
         let ada = account("ada@example.com")
         try await fixture.store.insertAccount(ada)

@@ -1,6 +1,7 @@
 import Foundation
 import PipeCore
 import PipePipeline
+import PipePostgres
 import PipeTestSupport
 import Testing
 
@@ -13,25 +14,37 @@ final class ManualClock: @unchecked Sendable {
     func advance(_ seconds: TimeInterval) { lock.withLock { date = date.addingTimeInterval(seconds) } }
 }
 
-/// A queue under test, with its SQLite file (if any) removed when the fixture goes.
+/// A queue under test, with its SQLite file (if any) removed, or its PostgreSQL pool closed, when the fixture goes.
 final class QueueFixture: Sendable {
     let queue: any JobQueue
     let path: String?
+    let database: PostgresDatabase?
 
-    init(_ kind: String, clock: ManualClock = ManualClock(), maxJobs: Int = 1_000_000) throws {
-        if kind == "sqlite" {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "pipe-jobs-\(UUID().uuidString).sqlite"
-            ).path
-            self.path = path
-            queue = try SQLiteJobQueue(path: path, maxJobs: maxJobs, now: { clock.now })
-        } else {
-            path = nil
+    init(_ kind: String, clock: ManualClock = ManualClock(), maxJobs: Int = 1_000_000) async throws {
+        path = kind == "sqlite"
+            ? FileManager.default.temporaryDirectory.appendingPathComponent("pipe-jobs-\(UUID().uuidString).sqlite").path
+            : nil
+        switch kind {
+        case "sqlite":
+            database = nil
+            queue = try SQLiteJobQueue(path: path ?? "", maxJobs: maxJobs, now: { clock.now })
+        case "postgres":
+            let database = try await PostgresDatabase.open(
+                url: try TestPostgres.requireURL(), schema: TestPostgres.freshSchema(), maxConnections: 8)
+            try await PostgresMigrator.migrate(database)
+            var options = PostgresJobQueue.Options()
+            options.maxJobs = maxJobs
+            self.database = database
+            queue = PostgresJobQueue(database: database, options: options, now: { clock.now })
+        default:
+            database = nil
             queue = InMemoryJobQueue(maxJobs: maxJobs, now: { clock.now })
         }
     }
 
     deinit {
+        (queue as? PostgresJobQueue)?.close()
+        database?.close()
         guard let path else { return }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
@@ -41,7 +54,7 @@ final class QueueFixture: Sendable {
 @Suite("Job queue contract")
 struct JobQueueContractTests {
     let pipeline = PipelineID.random()
-    static let kinds = ["memory", "sqlite"]
+    static let kinds = TestPostgres.kinds(["memory", "sqlite"])
 
     func code(_ body: () async throws -> Void) async -> PipeError.Code? {
         do {
@@ -54,7 +67,7 @@ struct JobQueueContractTests {
 
     @Test("jobs are claimed in order, leased, and completed", arguments: kinds)
     func lifecycle(kind: String) async throws {
-        let fixture = try QueueFixture(kind)
+        let fixture = try await QueueFixture(kind)
         let queue = fixture.queue
         let first = try await queue.enqueue(pipeline: pipeline, payload: ["n": 1])
         let second = try await queue.enqueue(pipeline: pipeline, payload: ["n": 2])
@@ -76,7 +89,7 @@ struct JobQueueContractTests {
     @Test("an expired lease makes the job claimable again, and the old holder loses it", arguments: kinds)
     func leaseExpiry(kind: String) async throws {
         let clock = ManualClock()
-        let fixture = try QueueFixture(kind, clock: clock)
+        let fixture = try await QueueFixture(kind, clock: clock)
         let queue = fixture.queue
         let job = try await queue.enqueue(pipeline: pipeline, payload: nil)
         let crashed = try #require(try await queue.claim(leaseDuration: .seconds(10)))
@@ -94,7 +107,7 @@ struct JobQueueContractTests {
     @Test("failures retry after their delay, or end as dead letters that can be replayed", arguments: kinds)
     func failures(kind: String) async throws {
         let clock = ManualClock()
-        let fixture = try QueueFixture(kind, clock: clock)
+        let fixture = try await QueueFixture(kind, clock: clock)
         let queue = fixture.queue
         _ = try await queue.enqueue(pipeline: pipeline, payload: nil)
         let first = try #require(try await queue.claim(leaseDuration: .seconds(10)))
@@ -119,7 +132,7 @@ struct JobQueueContractTests {
 
     @Test("listings filter by owner, state and pipeline, newest first, a page at a time", arguments: kinds)
     func listing(kind: String) async throws {
-        let fixture = try QueueFixture(kind)
+        let fixture = try await QueueFixture(kind)
         let queue = fixture.queue
         let alice = try UserID("alice")
         let bob = try UserID("bob")
@@ -153,7 +166,7 @@ struct JobQueueContractTests {
 
     @Test("an idempotency key makes a second submission return the first job", arguments: kinds)
     func idempotency(kind: String) async throws {
-        let fixture = try QueueFixture(kind)
+        let fixture = try await QueueFixture(kind)
         let queue = fixture.queue
         let first = try await queue.enqueue(pipeline: pipeline, payload: ["n": 1.5, "s": "é"], idempotencyKey: "order-42")
         let lease = try #require(try await queue.claim(leaseDuration: .seconds(10)))
@@ -186,7 +199,7 @@ struct JobQueueContractTests {
 
     @Test("the owner a job is enqueued with stays on its record through its life and a replay", arguments: kinds)
     func owner(kind: String) async throws {
-        let fixture = try QueueFixture(kind)
+        let fixture = try await QueueFixture(kind)
         let queue = fixture.queue
         let ada = try UserID("ada")
         let owned = try await queue.enqueue(pipeline: pipeline, payload: nil, idempotencyKey: nil, owner: ada)
@@ -205,7 +218,7 @@ struct JobQueueContractTests {
     @Test("stats count jobs by state and date the oldest ready one", arguments: kinds)
     func stats(kind: String) async throws {
         let clock = ManualClock()
-        let fixture = try QueueFixture(kind, clock: clock)
+        let fixture = try await QueueFixture(kind, clock: clock)
         let queue = fixture.queue
         let enqueuedAt = clock.now
         for n in 0..<3 { _ = try await queue.enqueue(pipeline: pipeline, payload: .int(n)) }
@@ -219,7 +232,7 @@ struct JobQueueContractTests {
 
     @Test("cancellation, unknown jobs, bad leases and the size limit", arguments: kinds)
     func edges(kind: String) async throws {
-        let fixture = try QueueFixture(kind, maxJobs: 2)
+        let fixture = try await QueueFixture(kind, maxJobs: 2)
         let queue = fixture.queue
         let a = try await queue.enqueue(pipeline: pipeline, payload: nil)
         _ = try await queue.enqueue(pipeline: pipeline, payload: nil)
@@ -236,7 +249,7 @@ struct JobQueueContractTests {
 
     @Test("many workers claim each job exactly once", arguments: kinds)
     func concurrentClaims(kind: String) async throws {
-        let fixture = try QueueFixture(kind)
+        let fixture = try await QueueFixture(kind)
         let queue = fixture.queue
         for n in 0..<500 { _ = try await queue.enqueue(pipeline: pipeline, payload: .int(n)) }
         let claimed = try await withThrowingTaskGroup(of: [JobID].self) { group in
@@ -258,7 +271,7 @@ struct JobQueueContractTests {
     @Test("the SQLite queue survives reopening, and connections sharing the file claim each job once")
     func sqliteDurability() async throws {
         let clock = ManualClock()
-        let fixture = try QueueFixture("sqlite", clock: clock)
+        let fixture = try await QueueFixture("sqlite", clock: clock)
         let path = try #require(fixture.path)
         for n in 0..<200 {
             _ = try await fixture.queue.enqueue(pipeline: pipeline, payload: ["n": .int(n)], idempotencyKey: "k\(n)")
@@ -285,21 +298,32 @@ struct JobQueueContractTests {
         #expect(try await reopened.stats().queued == 0)
     }
 
-    @Test("purge removes finished jobs older than a date, keeping dead letters unless asked")
-    func purge() async throws {
+    /// The durable queues' purge (not part of the protocol: the in-memory queue keeps nothing to prune).
+    func purge(_ queue: any JobQueue, before date: Date, includingDeadLetters: Bool = false) async throws -> Int {
+        if let queue = queue as? SQLiteJobQueue {
+            return try await queue.purge(finishedBefore: date, includingDeadLetters: includingDeadLetters)
+        }
+        let postgres = try #require(queue as? PostgresJobQueue)
+        return try await postgres.purge(finishedBefore: date, includingDeadLetters: includingDeadLetters, batch: 1)
+    }
+
+    @Test(
+        "purge removes finished jobs older than a date, keeping dead letters unless asked",
+        arguments: TestPostgres.kinds(["sqlite"]))
+    func purge(kind: String) async throws {
         let clock = ManualClock()
-        let fixture = try QueueFixture("sqlite", clock: clock)
-        let queue = try #require(fixture.queue as? SQLiteJobQueue)
+        let fixture = try await QueueFixture(kind, clock: clock)
+        let queue = fixture.queue
         for n in 0..<3 { _ = try await queue.enqueue(pipeline: pipeline, payload: .int(n)) }
         let done = try #require(try await queue.claim(leaseDuration: .seconds(10)))
         _ = try await queue.complete(done)
         let dead = try #require(try await queue.claim(leaseDuration: .seconds(10)))
         _ = try await queue.fail(dead, error: "no", retryAfter: nil)
         clock.advance(60)
-        #expect(try await queue.purge(finishedBefore: clock.now) == 1)
+        #expect(try await purge(queue, before: clock.now) == 1)
         #expect(await code { _ = try await queue.job(done.job.id) } == .jobNotFound)
         #expect(try await queue.job(dead.job.id).state == .deadLettered)
-        #expect(try await queue.purge(finishedBefore: clock.now, includingDeadLetters: true) == 1)
+        #expect(try await purge(queue, before: clock.now, includingDeadLetters: true) == 1)
         #expect(try await queue.stats().queued == 1)
     }
 }

@@ -135,9 +135,9 @@ struct AccessMatrixTests {
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
     }
 
-    @Test("strangers cannot tell a missing bucket from a private one")
-    func noProbing() async throws {
-        let fixture = try await StorageFixture()
+    @Test("strangers cannot tell a missing bucket from a private one", arguments: StorageFixture.backends)
+    func noProbing(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         _ = try await fixture.storage.createBucket(.named("exists"), as: Self.owner)
         let missing = await pipeError { _ = try await fixture.storage.getObject(in: .named("nothing"), at: .named("a"), as: Self.stranger) }
@@ -148,9 +148,9 @@ struct AccessMatrixTests {
         #expect(try await fixture.storage.listBuckets(as: Self.admin).count == 1)
     }
 
-    @Test("token scopes narrow what roles and grants allow")
-    func scopes() async throws {
-        let fixture = try await StorageFixture()
+    @Test("token scopes narrow what roles and grants allow", arguments: StorageFixture.backends)
+    func scopes(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let bucket = BucketName.named("scoped")
         _ = try await fixture.storage.createBucket(bucket, as: Self.owner)
@@ -166,9 +166,9 @@ struct AccessMatrixTests {
         #expect(try await fixture.storage.listBuckets(as: readOnly).count == 1)
     }
 
-    @Test("grants must stay inside their bucket")
-    func grantScope() async throws {
-        let fixture = try await StorageFixture()
+    @Test("grants must stay inside their bucket", arguments: StorageFixture.backends)
+    func grantScope(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let bucket = BucketName.named("mine")
         _ = try await fixture.storage.createBucket(bucket, as: Self.owner)

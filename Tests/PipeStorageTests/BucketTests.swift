@@ -8,9 +8,9 @@ import PipeTestSupport
 struct BucketTests {
     let alice = StorageFixture.alice
 
-    @Test("create, get, list, update, empty and delete")
-    func lifecycle() async throws {
-        let fixture = try await StorageFixture()
+    @Test("create, get, list, update, empty and delete", arguments: StorageFixture.backends)
+    func lifecycle(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let docs = BucketName.named("docs")
@@ -40,9 +40,9 @@ struct BucketTests {
         #expect(await pipeError { _ = try await storage.getBucket(docs, as: alice) }?.code == .bucketNotFound)
     }
 
-    @Test("force deletes a bucket with its objects and uploads, and their bytes")
-    func forceDelete() async throws {
-        let fixture = try await StorageFixture()
+    @Test("force deletes a bucket with its objects and uploads, and their bytes", arguments: StorageFixture.backends)
+    func forceDelete(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("scratch")
@@ -67,9 +67,9 @@ struct BucketTests {
         #expect(error?.code == .invalidArgument)
     }
 
-    @Test("anonymous callers cannot create buckets; scoped tokens need storage:admin")
-    func creators() async throws {
-        let fixture = try await StorageFixture()
+    @Test("anonymous callers cannot create buckets; scoped tokens need storage:admin", arguments: StorageFixture.backends)
+    func creators(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         #expect(await pipeError { _ = try await fixture.storage.createBucket(.named("x-1"), as: nil) }?.code == .unauthenticated)
         let scoped = Principal(id: try UserID("dave"), scopes: ["storage:read"])
@@ -78,9 +78,9 @@ struct BucketTests {
         _ = try await fixture.storage.createBucket(.named("x-3"), as: admin)
     }
 
-    @Test("content-type rules with wildcards are applied to uploads")
-    func contentTypes() async throws {
-        let fixture = try await StorageFixture()
+    @Test("content-type rules with wildcards are applied to uploads", arguments: StorageFixture.backends)
+    func contentTypes(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let images = BucketName.named("images")

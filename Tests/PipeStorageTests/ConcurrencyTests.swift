@@ -8,9 +8,9 @@ import Testing
 struct ConcurrencyTests {
     let alice = StorageFixture.alice
 
-    @Test("1,000 concurrent puts and gets")
-    func thousand() async throws {
-        let fixture = try await StorageFixture()
+    @Test("1,000 concurrent puts and gets", arguments: StorageFixture.backends)
+    func thousand(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("busy")
@@ -39,9 +39,9 @@ struct ConcurrencyTests {
         #expect(fixture.blobFiles().count == 1000)
     }
 
-    @Test("concurrent writers to one key: the last complete write wins, readers see whole versions only")
-    func oneKey() async throws {
-        let fixture = try await StorageFixture { $0.cacheCapacity = 0; $0.chunkSize = 64 << 10 }
+    @Test("concurrent writers to one key: the last complete write wins, readers see whole versions only", arguments: StorageFixture.backends)
+    func oneKey(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend) { $0.cacheCapacity = 0; $0.chunkSize = 64 << 10 }
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("contended")

@@ -28,9 +28,9 @@ struct ListAndCopyTests {
         return (objects, prefixes, pages)
     }
 
-    @Test("prefix, delimiter and cursor pages, in byte order, each key once")
-    func listing() async throws {
-        let fixture = try await StorageFixture()
+    @Test("prefix, delimiter and cursor pages, in byte order, each key once", arguments: StorageFixture.backends)
+    func listing(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("tree")
@@ -90,9 +90,9 @@ struct ListAndCopyTests {
         #expect(try await storage.usage(of: bucket, as: alice).objects == 100_001)
     }
 
-    @Test("copy within and across buckets, plain and encrypted; the copy outlives its source")
-    func copies() async throws {
-        let fixture = try await StorageFixture()
+    @Test("copy within and across buckets, plain and encrypted; the copy outlives its source", arguments: StorageFixture.backends)
+    func copies(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let plain = BucketName.named("plain")
@@ -122,15 +122,15 @@ struct ListAndCopyTests {
         #expect(fixture.blobFiles().count == 1)  // only the encrypted copy's blob is left
     }
 
-    @Test("a copy whose source disappeared before it committed is refused instead of recording a deleted blob")
-    func copyRacingDelete() async throws {
-        let fixture = try await StorageFixture()
+    @Test("a copy whose source disappeared before it committed is refused instead of recording a deleted blob", arguments: StorageFixture.backends)
+    func copyRacingDelete(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("race")
         _ = try await storage.createBucket(bucket, as: alice)
         try await storage.putObject(pattern(100), in: bucket, at: .named("src"), as: alice)
-        let metadata = try #require(storage.metadata as? SQLiteStorageMetadata)
+        let metadata = storage.metadata
         let source = try #require(try await metadata.object(bucket, .named("src")))
         // The source goes between the copy reading its record and committing the new one.
         try await storage.deleteObject(in: bucket, at: .named("src"), as: alice)
@@ -145,15 +145,15 @@ struct ListAndCopyTests {
         #expect(await pipeError { _ = try await storage.headObject(in: bucket, at: .named("dst"), as: alice) }?.code == .objectNotFound)
     }
 
-    @Test("a move deletes only the version it copied")
-    func moveKeepsNewerSource() async throws {
-        let fixture = try await StorageFixture()
+    @Test("a move deletes only the version it copied", arguments: StorageFixture.backends)
+    func moveKeepsNewerSource(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("moves")
         _ = try await storage.createBucket(bucket, as: alice)
         let old = try await storage.putObject([1], in: bucket, at: .named("a"), as: alice)
-        let metadata = try #require(storage.metadata as? SQLiteStorageMetadata)
+        let metadata = storage.metadata
         let copied = try #require(try await metadata.object(bucket, .named("a"))).location.blob
         // A newer version lands on the source after the move copied the old one.
         try await storage.putObject([2], in: bucket, at: .named("a"), options: PutObjectOptions(upsert: true), as: alice)
@@ -162,9 +162,9 @@ struct ListAndCopyTests {
         #expect(kept.bytes == [2] && kept.info.etag != old.etag)
     }
 
-    @Test("move, delete one and delete many")
-    func moveAndDelete() async throws {
-        let fixture = try await StorageFixture()
+    @Test("move, delete one and delete many", arguments: StorageFixture.backends)
+    func moveAndDelete(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("moves")

@@ -13,10 +13,10 @@ struct ObjectTests {
     }
 
     func withBucket(
-        encrypted: Bool = false, options: BucketOptions = BucketOptions(),
+        backend: String = "sqlite", encrypted: Bool = false, options: BucketOptions = BucketOptions(),
         _ body: (StorageService, BucketName, StorageFixture) async throws -> Void
     ) async throws {
-        let fixture = try await StorageFixture { $0.chunkSize = 100_000 }
+        let fixture = try await StorageFixture(backend: backend) { $0.chunkSize = 100_000 }
         defer { fixture.remove() }
         var options = options
         options.encryptedAtRest = encrypted
@@ -57,9 +57,9 @@ struct ObjectTests {
         }
     }
 
-    @Test("upsert, If-Match and If-None-Match decide whether a write replaces")
-    func conditionalPuts() async throws {
-        try await withBucket { storage, bucket, _ in
+    @Test("upsert, If-Match and If-None-Match decide whether a write replaces", arguments: StorageFixture.backends)
+    func conditionalPuts(backend: String) async throws {
+        try await withBucket(backend: backend) { storage, bucket, _ in
             let key = ObjectKey.named("doc.txt")
             let first = try await storage.putObject(Array("one".utf8), in: bucket, at: key, as: alice)
             #expect(await pipeError { try await storage.putObject([1], in: bucket, at: key, as: alice) }?.code == .objectExists)
@@ -78,9 +78,9 @@ struct ObjectTests {
         }
     }
 
-    @Test("content type, cache control and metadata are stored; bad metadata is refused")
-    func attributes() async throws {
-        try await withBucket(options: BucketOptions(defaultCacheControl: "max-age=300")) { storage, bucket, _ in
+    @Test("content type, cache control and metadata are stored; bad metadata is refused", arguments: StorageFixture.backends)
+    func attributes(backend: String) async throws {
+        try await withBucket(backend: backend, options: BucketOptions(defaultCacheControl: "max-age=300")) { storage, bucket, _ in
             let info = try await storage.putObject(
                 [1, 2], in: bucket, at: .named("photos/Cat.JPG"),
                 options: PutObjectOptions(metadata: ["owner-id": "42", "caption": "a cat 🐈"]), as: alice)
@@ -131,9 +131,9 @@ struct ObjectTests {
         }
     }
 
-    @Test("conditional reads: If-None-Match, If-Modified-Since and If-Match")
-    func conditionalGets() async throws {
-        try await withBucket { storage, bucket, fixture in
+    @Test("conditional reads: If-None-Match, If-Modified-Since and If-Match", arguments: StorageFixture.backends)
+    func conditionalGets(backend: String) async throws {
+        try await withBucket(backend: backend) { storage, bucket, fixture in
             let key = ObjectKey.named("c")
             let info = try await storage.putObject([1, 2, 3], in: bucket, at: key, as: alice)
             let notModified = await pipeError {
@@ -149,9 +149,9 @@ struct ObjectTests {
         }
     }
 
-    @Test("reads into a file and as a stream")
-    func downloads() async throws {
-        try await withBucket(encrypted: true) { storage, bucket, fixture in
+    @Test("reads into a file and as a stream", arguments: StorageFixture.backends)
+    func downloads(backend: String) async throws {
+        try await withBucket(backend: backend, encrypted: true) { storage, bucket, fixture in
             let bytes = pattern(777_777, seed: 3)
             try await storage.putObject(bytes, in: bucket, at: .named("d"), as: alice)
             let target = URL(fileURLWithPath: fixture.directory + "-out.bin")
@@ -169,9 +169,9 @@ struct ObjectTests {
         }
     }
 
-    @Test("the size limit stops an endless stream once it is passed, and nothing is stored")
-    func sizeLimitWhileStreaming() async throws {
-        try await withBucket(options: BucketOptions(fileSizeLimit: 1_000_000)) { storage, bucket, fixture in
+    @Test("the size limit stops an endless stream once it is passed, and nothing is stored", arguments: StorageFixture.backends)
+    func sizeLimitWhileStreaming(backend: String) async throws {
+        try await withBucket(backend: backend, options: BucketOptions(fileSizeLimit: 1_000_000)) { storage, bucket, fixture in
             let produced = Mutex(0)
             let endless = AsyncStream<[UInt8]> {
                 produced.withLock { $0 += 65_536 }
@@ -187,9 +187,9 @@ struct ObjectTests {
         }
     }
 
-    @Test("quotas on bytes and object count")
-    func quotas() async throws {
-        try await withBucket(options: BucketOptions(maxBytes: 1000, maxObjects: 3)) { storage, bucket, _ in
+    @Test("quotas on bytes and object count", arguments: StorageFixture.backends)
+    func quotas(backend: String) async throws {
+        try await withBucket(backend: backend, options: BucketOptions(maxBytes: 1000, maxObjects: 3)) { storage, bucket, _ in
             try await storage.putObject(pattern(400), in: bucket, at: .named("a"), as: alice)
             try await storage.putObject(pattern(400), in: bucket, at: .named("b"), as: alice)
             let bytes = await pipeError { try await storage.putObject(pattern(300), in: bucket, at: .named("c"), as: alice) }
@@ -205,10 +205,10 @@ struct ObjectTests {
         }
     }
 
-    @Test("a failing byte stream stores nothing and reports the failure")
-    func failingStream() async throws {
+    @Test("a failing byte stream stores nothing and reports the failure", arguments: StorageFixture.backends)
+    func failingStream(backend: String) async throws {
         struct Broken: Error {}
-        try await withBucket { storage, bucket, fixture in
+        try await withBucket(backend: backend) { storage, bucket, fixture in
             let stream = AsyncThrowingStream<[UInt8], any Error> { continuation in
                 continuation.yield(pattern(500_000))
                 continuation.finish(throwing: Broken())

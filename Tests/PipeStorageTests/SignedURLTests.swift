@@ -18,9 +18,9 @@ struct SignedURLTests {
         return items
     }
 
-    @Test("a signed GET reads the object; tampering with any part of it, or expiry, is refused")
-    func signedGet() async throws {
-        let fixture = try await StorageFixture()
+    @Test("a signed GET reads the object; tampering with any part of it, or expiry, is refused", arguments: StorageFixture.backends)
+    func signedGet(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("private")
@@ -65,9 +65,9 @@ struct SignedURLTests {
         #expect(await refused(query(url)) == "expired")
     }
 
-    @Test("a signed PUT uploads once with the signed content type and no other")
-    func signedPut() async throws {
-        let fixture = try await StorageFixture()
+    @Test("a signed PUT uploads once with the signed content type and no other", arguments: StorageFixture.backends)
+    func signedPut(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("inbox")
@@ -87,9 +87,9 @@ struct SignedURLTests {
         #expect(await pipeError { _ = try await storage.putObject(streaming: body, signed: signedGet) }?.code == .signatureInvalid)
     }
 
-    @Test("a URL dies with its bucket, even when a bucket of the same name is made again")
-    func bucketReplaced() async throws {
-        let fixture = try await StorageFixture()
+    @Test("a URL dies with its bucket, even when a bucket of the same name is made again", arguments: StorageFixture.backends)
+    func bucketReplaced(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("photos")
@@ -113,9 +113,9 @@ struct SignedURLTests {
         #expect(await pipeError { _ = try await storage.openObject(signed: access) }?.code == .signatureInvalid)
     }
 
-    @Test("only principals with the right may sign; lifetimes are bounded; public URLs only for public buckets")
-    func signingRights() async throws {
-        let fixture = try await StorageFixture()
+    @Test("only principals with the right may sign; lifetimes are bounded; public URLs only for public buckets", arguments: StorageFixture.backends)
+    func signingRights(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("private")

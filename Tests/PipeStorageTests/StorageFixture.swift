@@ -1,6 +1,9 @@
 import Foundation
 import PipeCore
+import Logging
+import PipePostgres
 import PipeStorage
+import PipeTestSupport
 
 /// A fresh embedded store in a temporary directory, with a clock the test can move.
 final class StorageFixture: Sendable {
@@ -13,25 +16,53 @@ final class StorageFixture: Sendable {
     static let carol = Principal(id: try! UserID("carol"), roles: ["editor"])
     static let admin = Principal(id: try! UserID("root"), roles: ["admin"])
 
-    init(_ configure: (inout StorageConfiguration) -> Void = { _ in }, directory: String? = nil) async throws {
+    /// Where the records live: "sqlite" (embedded) or "postgres" (a fresh schema of the test cluster).
+    let backend: String
+    /// The PostgreSQL schema, reused by ``reopen(_:)``.
+    let schema: String?
+    let database: PostgresDatabase?
+
+    /// The backends the storage suites that take a `backend` argument run on.
+    static let backends = TestPostgres.kinds(["sqlite"])
+
+    init(
+        backend: String = "sqlite", _ configure: (inout StorageConfiguration) -> Void = { _ in },
+        directory: String? = nil, schema: String? = nil
+    ) async throws {
         let directory =
             directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("pipe-storage-\(UUID().uuidString)")
             .path
         self.directory = directory
+        self.backend = backend
         let clock = TestClock()
         self.clock = clock
         var configuration = StorageConfiguration()
         configuration.now = { clock.now }
         configure(&configuration)
-        storage = try await StorageService.embedded(directory: directory, configuration: configuration)
+        if backend == "postgres" {
+            let name = schema ?? TestPostgres.freshSchema()
+            let database = try await PostgresDatabase.open(
+                url: try TestPostgres.requireURL(), schema: name, maxConnections: 8)
+            try await PostgresMigrator.migrate(database)
+            self.schema = name
+            self.database = database
+            storage = try await StorageService.open(
+                directory: directory, metadata: PostgresStorageMetadata(database: database),
+                configuration: configuration, logger: Logger(label: "pipe.storage"))
+        } else {
+            self.schema = nil
+            database = nil
+            storage = try await StorageService.embedded(directory: directory, configuration: configuration)
+        }
     }
 
-    /// Opens the same directory again, as a restarted process would.
+    /// Opens the same directory (and schema) again, as a restarted process would.
     func reopen(_ configure: (inout StorageConfiguration) -> Void = { _ in }) async throws -> StorageFixture {
-        try await StorageFixture(configure, directory: directory)
+        try await StorageFixture(backend: backend, configure, directory: directory, schema: schema)
     }
 
     func remove() {
+        database?.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
 

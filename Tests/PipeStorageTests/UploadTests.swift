@@ -37,9 +37,9 @@ struct UploadTests {
         #expect(await pipeError { _ = try await restarted.storage.upload(session.id, as: alice) }?.code == .uploadNotFound)
     }
 
-    @Test("missing parts, bad numbers, other principals and aborts")
-    func refusals() async throws {
-        let fixture = try await StorageFixture()
+    @Test("missing parts, bad numbers, other principals and aborts", arguments: StorageFixture.backends)
+    func refusals(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("uploads")
@@ -61,9 +61,9 @@ struct UploadTests {
         #expect(await pipeError { try await storage.abortUpload(session.id, as: alice) }?.code == .uploadNotFound)
     }
 
-    @Test("a part damaged on disk fails the completion instead of producing a wrong object")
-    func damagedPart() async throws {
-        let fixture = try await StorageFixture()
+    @Test("a part damaged on disk fails the completion instead of producing a wrong object", arguments: StorageFixture.backends)
+    func damagedPart(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("uploads")
@@ -80,9 +80,9 @@ struct UploadTests {
         #expect(await pipeError { _ = try await storage.headObject(in: bucket, at: .named("f"), as: alice) }?.code == .objectNotFound)
     }
 
-    @Test("expired sessions are refused and swept with their parts")
-    func expiry() async throws {
-        let fixture = try await StorageFixture { $0.uploadSessionLifetime = .seconds(60) }
+    @Test("expired sessions are refused and swept with their parts", arguments: StorageFixture.backends)
+    func expiry(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend) { $0.uploadSessionLifetime = .seconds(60) }
         defer { fixture.remove() }
         let storage = fixture.storage
         let bucket = BucketName.named("uploads")
@@ -96,9 +96,9 @@ struct UploadTests {
         #expect(fixture.blobFiles().isEmpty)
     }
 
-    @Test("a taken key is refused when the session starts, not after the upload")
-    func earlyConflict() async throws {
-        let fixture = try await StorageFixture()
+    @Test("a taken key is refused when the session starts, not after the upload", arguments: StorageFixture.backends)
+    func earlyConflict(backend: String) async throws {
+        let fixture = try await StorageFixture(backend: backend)
         defer { fixture.remove() }
         let bucket = BucketName.named("uploads")
         _ = try await fixture.storage.createBucket(bucket, as: alice)

@@ -56,6 +56,14 @@ package struct IdentityRecord: Sendable, Hashable {
     package var userID: UserID
     package var email: String?
     package var createdAt: Date
+
+    package init(provider: String, subject: String, userID: UserID, email: String? = nil, createdAt: Date) {
+        self.provider = provider
+        self.subject = subject
+        self.userID = userID
+        self.email = email
+        self.createdAt = createdAt
+    }
 }
 
 /// A login session and the state of its refresh-token chain.
@@ -78,6 +86,28 @@ package struct SessionRecord: Sendable, Hashable {
     package var revokedReason: String?
     /// What the client said it is (user agent), bounded; for the session list.
     package var client: String?
+
+    package init(
+        id: SessionID, userID: UserID, methods: [String], createdAt: Date, lastUsedAt: Date, absoluteExpiry: Date,
+        currentTokenHash: String, previousTokenHash: String? = nil, previousRotatedAt: Date? = nil,
+        rotationNonce: String? = nil, generation: Int, revokedAt: Date? = nil, revokedReason: String? = nil,
+        client: String? = nil
+    ) {
+        self.id = id
+        self.userID = userID
+        self.methods = methods
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.absoluteExpiry = absoluteExpiry
+        self.currentTokenHash = currentTokenHash
+        self.previousTokenHash = previousTokenHash
+        self.previousRotatedAt = previousRotatedAt
+        self.rotationNonce = rotationNonce
+        self.generation = generation
+        self.revokedAt = revokedAt
+        self.revokedReason = revokedReason
+        self.client = client
+    }
 }
 
 /// Where a presented refresh token sits in its session's chain.
@@ -101,6 +131,21 @@ package struct APIKeyRecord: Sendable, Hashable {
     package var expiresAt: Date?
     package var lastUsedAt: Date?
     package var revokedAt: Date?
+
+    package init(
+        id: String, accountID: UserID, name: String, scopes: Set<String>, secretHash: String, createdAt: Date,
+        expiresAt: Date? = nil, lastUsedAt: Date? = nil, revokedAt: Date? = nil
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.name = name
+        self.scopes = scopes
+        self.secretHash = secretHash
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
 }
 
 /// An OAuth login in progress, stored under the hash of its `state`.
@@ -116,6 +161,21 @@ package struct LoginAttemptRecord: Sendable, Hashable {
     package var linkSession: SessionID?
     package var createdAt: Date
     package var expiresAt: Date
+
+    package init(
+        stateHash: String, provider: String, redirectURI: String, codeVerifier: String, nonce: String,
+        linkTo: UserID? = nil, linkSession: SessionID? = nil, createdAt: Date, expiresAt: Date
+    ) {
+        self.stateHash = stateHash
+        self.provider = provider
+        self.redirectURI = redirectURI
+        self.codeVerifier = codeVerifier
+        self.nonce = nonce
+        self.linkTo = linkTo
+        self.linkSession = linkSession
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
 }
 
 /// A password login waiting for its second factor, stored under the hash of its challenge token.
@@ -126,4 +186,15 @@ package struct PendingLoginRecord: Sendable, Hashable {
     package var client: String?
     package var attempts: Int
     package var expiresAt: Date
+
+    package init(
+        challengeHash: String, userID: UserID, methods: [String], client: String? = nil, attempts: Int, expiresAt: Date
+    ) {
+        self.challengeHash = challengeHash
+        self.userID = userID
+        self.methods = methods
+        self.client = client
+        self.attempts = attempts
+        self.expiresAt = expiresAt
+    }
 }

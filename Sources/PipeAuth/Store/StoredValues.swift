@@ -3,25 +3,25 @@ import GRDB
 import PipeCore
 
 /// How lists, sets, dictionaries and dates are kept in auth tables: JSON text and seconds since 1970.
-enum StoredValues {
-    static func list(_ values: some Sequence<String>) -> String {
+package enum StoredValues {
+    package static func list(_ values: some Sequence<String>) -> String {
         var writer = JSONWriter(capacity: 64)
         writer.write(.array(values.map { .string($0) }))
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    static func list(from text: String?) -> [String] {
+    package static func list(from text: String?) -> [String] {
         guard let text, case .array(let items)? = try? JSONValue(parsing: text) else { return [] }
         return items.compactMap(\.stringValue)
     }
 
-    static func dictionary(_ values: [String: String]) -> String {
+    package static func dictionary(_ values: [String: String]) -> String {
         var writer = JSONWriter(capacity: 64)
         writer.write(.object(JSONObject(values.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    static func dictionary(from text: String?) -> [String: String] {
+    package static func dictionary(from text: String?) -> [String: String] {
         guard let text, case .object(let object)? = try? JSONValue(parsing: text) else { return [:] }
         var result: [String: String] = [:]
         for member in object { if let value = member.value.stringValue { result[member.key] = value } }

@@ -71,6 +71,12 @@ public protocol JobQueue: Sendable {
     /// - Throws: ``PipeError/Code/invalidArgument`` for a non-positive `leaseDuration`.
     func claim(leaseDuration: Duration) async throws(PipeError) -> JobLease?
 
+    /// Claims up to `limit` ready jobs at once (see the default implementation).
+    func claim(limit: Int, leaseDuration: Duration) async throws(PipeError) -> [JobLease]
+
+    /// Waits until a job may be ready or `timeout` passed (see the default implementation).
+    func waitForJobs(upTo timeout: Duration) async
+
     /// Extends a lease to `leaseDuration` from now and returns the renewed lease.
     ///
     /// - Throws: ``PipeError/Code/conflict`` when the lease is no longer held (it expired and the job was claimed
@@ -112,6 +118,26 @@ public protocol JobQueue: Sendable {
 }
 
 extension JobQueue {
+    /// Claims up to `limit` ready jobs, each under its own lease, oldest ready first; empty when none is ready.
+    ///
+    /// Queues that can take a batch in one round trip (PostgreSQL) implement this; the default claims one at a
+    /// time.
+    ///
+    /// - Throws: ``PipeError/Code/invalidArgument`` for a non-positive `leaseDuration`.
+    public func claim(limit: Int, leaseDuration: Duration) async throws(PipeError) -> [JobLease] {
+        var leases: [JobLease] = []
+        while leases.count < limit, let lease = try await claim(leaseDuration: leaseDuration) {
+            leases.append(lease)
+        }
+        return leases
+    }
+
+    /// Waits until a job may be ready or `timeout` passed. Queues that hear of new jobs (PostgreSQL's
+    /// `LISTEN/NOTIFY`) return early; the default sleeps for `timeout`.
+    public func waitForJobs(upTo timeout: Duration) async {
+        try? await Task.sleep(for: timeout)
+    }
+
     /// Adds a job without an idempotency key or owner.
     public func enqueue(pipeline: PipelineID, payload: JSONValue) async throws(PipeError) -> Job {
         try await enqueue(pipeline: pipeline, payload: payload, idempotencyKey: nil, owner: nil)

@@ -212,7 +212,7 @@ public actor InMemoryJobQueue: JobQueue {
 
 extension Duration {
     /// The duration in seconds, as `TimeInterval`.
-    var seconds: Double {
+    package var seconds: Double {
         let (whole, attoseconds) = components
         return Double(whole) + Double(attoseconds) / 1e18
     }

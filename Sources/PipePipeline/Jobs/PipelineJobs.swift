@@ -194,18 +194,20 @@ public actor PipelineJobs {
                     _ = await group.next()
                     continue
                 }
-                let lease: JobLease?
+                let leases: [JobLease]
                 do {
-                    lease = try await queue.claim(leaseDuration: leaseDuration)
+                    leases = try await queue.claim(limit: concurrency - running, leaseDuration: leaseDuration)
                 } catch {
-                    lease = nil
+                    leases = []
                 }
-                guard let lease else {
-                    try? await Task.sleep(for: idleWait)
+                guard !leases.isEmpty else {
+                    await queue.waitForJobs(upTo: idleWait)
                     continue
                 }
-                running += 1
-                group.addTask { await self.execute(lease) }
+                for lease in leases {
+                    running += 1
+                    group.addTask { await self.execute(lease) }
+                }
             }
             await group.waitForAll()
         }

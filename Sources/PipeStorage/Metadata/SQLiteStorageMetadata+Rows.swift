@@ -8,7 +8,7 @@ extension SQLiteStorageMetadata {
     static func keyBytes(_ key: ObjectKey) -> Data { Data(key.rawValue.utf8) }
 
     /// The smallest byte string greater than every string starting with `prefix`, or `nil` when there is none.
-    static func successor(of prefix: [UInt8]) -> [UInt8]? {
+    package static func successor(of prefix: [UInt8]) -> [UInt8]? {
         var bytes = prefix
         while let last = bytes.last {
             if last < 0xFF {
@@ -20,7 +20,7 @@ extension SQLiteStorageMetadata {
         return nil
     }
 
-    static func json(_ value: some Encodable) throws(PipeError) -> Data {
+    package static func json(_ value: some Encodable) throws(PipeError) -> Data {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
@@ -31,7 +31,7 @@ extension SQLiteStorageMetadata {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return try decoder.decode(type, from: data)
@@ -48,7 +48,7 @@ extension SQLiteStorageMetadata {
         let grants: Data
     }
 
-    static func decodedSettings(_ settings: Data, _ grants: Data) throws -> (Bucket, [Grant]) {
+    package static func decodedSettings(_ settings: Data, _ grants: Data) throws -> (Bucket, [Grant]) {
         let key = DecodedSettingsKey(settings: settings, grants: grants)
         if let found = decoded.withLock({ $0[key] }) { return found }
         let value = (try decode(Bucket.self, settings), try decode([Grant].self, grants))

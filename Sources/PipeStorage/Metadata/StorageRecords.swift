@@ -40,12 +40,23 @@ package struct BlobLocation: Sendable, Hashable {
     package var storedSize: Int64
     /// The object's data key, wrapped; `nil` when the blob is plaintext.
     package var wrappedKey: WrappedKey?
+
+    package init(blob: BlobID, storedSize: Int64, wrappedKey: WrappedKey? = nil) {
+        self.blob = blob
+        self.storedSize = storedSize
+        self.wrappedKey = wrappedKey
+    }
 }
 
 /// An object as the metadata store keeps it.
 package struct ObjectRecord: Sendable, Hashable {
     package var info: ObjectInfo
     package var location: BlobLocation
+
+    package init(info: ObjectInfo, location: BlobLocation) {
+        self.info = info
+        self.location = location
+    }
 }
 
 /// A resumable upload session.
@@ -57,6 +68,19 @@ package struct UploadRecord: Sendable, Hashable {
     package var owner: UserID?
     package var createdAt: Date
     package var expiresAt: Date
+
+    package init(
+        id: UploadID, bucket: BucketName, key: ObjectKey, options: PutObjectOptions, owner: UserID? = nil,
+        createdAt: Date, expiresAt: Date
+    ) {
+        self.id = id
+        self.bucket = bucket
+        self.key = key
+        self.options = options
+        self.owner = owner
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
 }
 
 /// A part of a resumable upload that the store acknowledged.
@@ -66,6 +90,13 @@ package struct PartRecord: Sendable, Hashable {
     /// SHA-256 of the part's plaintext, hex, checked again when the upload completes.
     package var sha256: String
     package var location: BlobLocation
+
+    package init(number: Int, size: Int64, sha256: String, location: BlobLocation) {
+        self.number = number
+        self.size = size
+        self.sha256 = sha256
+        self.location = location
+    }
 }
 
 /// The rules a write must pass at the moment it commits (checked in the same transaction that writes).

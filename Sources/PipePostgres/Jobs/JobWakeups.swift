@@ -1,0 +1,136 @@
+import Foundation
+import PostgresNIO
+import Synchronization
+
+/// Wakes idle workers when a commit makes a job ready: one pooled connection per process `LISTEN`s on the queue's
+/// channel and wakes every waiter at each notification.
+///
+/// A notification is a hint, never the only way a job is found: a waiter's timeout bounds how long a lost
+/// notification (the listening connection broke, the database restarted) can delay a job. A notification that
+/// arrives while no worker waits is remembered, so a worker that was busy claiming when it came does not sleep
+/// past it.
+final class JobWakeups: Sendable {
+    private let board = WakeBoard()
+    private let listener: Task<Void, Never>
+
+    init(database: PostgresDatabase, channel: String) {
+        listener = Task { [board] in
+            await Self.listen(database: database, channel: channel) { board.wakeAll() }
+        }
+    }
+
+    deinit {
+        listener.cancel()
+    }
+
+    /// Stops listening and releases every waiter.
+    func stop() {
+        listener.cancel()
+        board.wakeAll()
+    }
+
+    /// Returns at the next notification, or after `timeout`.
+    func wait(upTo timeout: Duration) async {
+        await board.wait(upTo: timeout)
+    }
+
+    /// Listens until cancelled, reconnecting with backoff; wakes everyone after each (re)subscription, since
+    /// notifications sent while it was away are lost.
+    private static func listen(database: PostgresDatabase, channel: String, wake: @escaping @Sendable () -> Void)
+        async
+    {
+        var delay: Duration = .milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                try await database.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        wake()
+                        for try await _ in notifications { wake() }
+                    }
+                }
+                delay = .milliseconds(100)
+            } catch {
+                // The connection broke or the database is restarting: retry after a pause.
+            }
+            guard !Task.isCancelled else { return }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+}
+
+/// The waiting workers and whether a wake-up came while none waited.
+final class WakeBoard: Sendable {
+    private enum Waiter {
+        case reserved
+        case waiting(CheckedContinuation<Void, Never>)
+        case fired
+    }
+
+    private struct State {
+        var waiters: [Int: Waiter] = [:]
+        var nextWaiter = 0
+        var pending = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Returns at the next ``wakeAll()`` (or at once for one that came while nobody waited), or after `timeout`.
+    func wait(upTo timeout: Duration) async {
+        let id: Int? = state.withLock { state in
+            if state.pending {
+                state.pending = false
+                return nil
+            }
+            state.nextWaiter &+= 1
+            state.waiters[state.nextWaiter] = .reserved
+            return state.nextWaiter
+        }
+        guard let id else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await Task.sleep(for: timeout)
+                    self.fire(id)
+                } catch {}  // cancelled: the waiter was woken first
+            }
+            await withCheckedContinuation { continuation in
+                let firedAlready = state.withLock { state in
+                    if case .fired = state.waiters[id] {
+                        state.waiters[id] = nil
+                        return true
+                    }
+                    state.waiters[id] = .waiting(continuation)
+                    return false
+                }
+                if firedAlready { continuation.resume() }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func fire(_ id: Int) {
+        let continuation: CheckedContinuation<Void, Never>? = state.withLock { state in
+            switch state.waiters[id] {
+            case .reserved:
+                state.waiters[id] = .fired
+                return nil
+            case .waiting(let continuation):
+                state.waiters[id] = nil
+                return continuation
+            case .fired, nil:
+                return nil
+            }
+        }
+        continuation?.resume()
+    }
+
+    /// Wakes every waiter; with none waiting, the next ``wait(upTo:)`` returns at once.
+    func wakeAll() {
+        let ids = state.withLock { state in
+            if state.waiters.isEmpty { state.pending = true }
+            return Array(state.waiters.keys)
+        }
+        for id in ids { fire(id) }
+    }
+}
