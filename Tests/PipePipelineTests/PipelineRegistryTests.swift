@@ -1,19 +1,39 @@
 import Foundation
 import PipeCore
 import PipePipeline
+import PipePostgres
 import PipeTestSupport
 import Testing
 
-/// A registry in a temporary SQLite file, removed with the fixture.
+/// A registry in a temporary SQLite file (removed with the fixture), or in a fresh PostgreSQL schema.
 final class RegistryFixture: Sendable {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-registry-\(UUID().uuidString).sqlite").path
-    let registry: SQLitePipelineRegistry
+    let registry: any PipelineRegistry
+    let backend: String
+    let database: PostgresDatabase?
 
-    init(limits: PipelineRegistryLimits = PipelineRegistryLimits()) throws {
-        registry = try SQLitePipelineRegistry(path: path, limits: limits)
+    init(backend: String = "sqlite", limits: PipelineRegistryLimits = PipelineRegistryLimits()) async throws {
+        self.backend = backend
+        if backend == "postgres" {
+            let database = try await PostgresDatabase.open(
+                url: try TestPostgres.requireURL(), schema: TestPostgres.freshSchema(), maxConnections: 8)
+            try await PostgresMigrator.migrate(database)
+            self.database = database
+            registry = PostgresPipelineRegistry(database: database, limits: limits)
+        } else {
+            database = nil
+            registry = try SQLitePipelineRegistry(path: path, limits: limits)
+        }
+    }
+
+    /// Another handle on the same registry, as another process (or replica) would open.
+    func another() throws -> any PipelineRegistry {
+        if let database { return PostgresPipelineRegistry(database: database) }
+        return try SQLitePipelineRegistry(path: path)
     }
 
     deinit {
+        database?.close()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }
@@ -28,9 +48,9 @@ struct PipelineRegistryTests {
             json: #"{"name": "\#(name)", "version": \#(version), "steps": [{"type": "map", "expression": "n * `\#(factor)`"}]}"#)
     }
 
-    @Test("registering numbers versions; an unchanged definition adds none; versions stay readable")
-    func versions() async throws {
-        let fixture = try RegistryFixture()
+    @Test("registering numbers versions; an unchanged definition adds none; versions stay readable", arguments: TestPostgres.kinds(["sqlite"]))
+    func versions(backend: String) async throws {
+        let fixture = try await RegistryFixture(backend: backend)
         let registry = fixture.registry
         let first = try await registry.register(try Self.definition("double"), as: ada)
         #expect(first.created && first.pipeline.version == 1 && first.pipeline.definition.version == 1)
@@ -48,9 +68,9 @@ struct PipelineRegistryTests {
         #expect(await pipeError { _ = try await registry.pipeline(try PipelineName("triple"), version: nil, as: ada) }?.code == .pipelineNotFound)
     }
 
-    @Test("each account has its own namespace; anonymous callers and narrow scopes are refused")
-    func namespaces() async throws {
-        let fixture = try RegistryFixture()
+    @Test("each account has its own namespace; anonymous callers and narrow scopes are refused", arguments: TestPostgres.kinds(["sqlite"]))
+    func namespaces(backend: String) async throws {
+        let fixture = try await RegistryFixture(backend: backend)
         let registry = fixture.registry
         _ = try await registry.register(try Self.definition("double"), as: ada)
         #expect(await pipeError { _ = try await registry.pipeline(try PipelineName("double"), version: nil, as: eve) }?.code == .pipelineNotFound)
@@ -69,9 +89,9 @@ struct PipelineRegistryTests {
         #expect(try await registry.pipeline(try PipelineName("double"), version: nil, as: eve).definition == (try Self.definition("double", factor: 5)))
     }
 
-    @Test("listings page by name and by version; limits bound what an account keeps")
-    func listingsAndLimits() async throws {
-        let fixture = try RegistryFixture(limits: PipelineRegistryLimits(maxPipelines: 3, maxVersions: 2))
+    @Test("listings page by name and by version; limits bound what an account keeps", arguments: TestPostgres.kinds(["sqlite"]))
+    func listingsAndLimits(backend: String) async throws {
+        let fixture = try await RegistryFixture(backend: backend, limits: PipelineRegistryLimits(maxPipelines: 3, maxVersions: 2))
         let registry = fixture.registry
         for name in ["c", "a", "b"] { _ = try await registry.register(try Self.definition(name), as: ada) }
         let first = try await registry.pipelines(limit: 2, cursor: nil, as: ada)
@@ -88,10 +108,10 @@ struct PipelineRegistryTests {
         #expect(await pipeError { _ = try await registry.versions(of: try PipelineName("a"), limit: 5, cursor: "-1", as: ada) }?.code == .invalidArgument)
     }
 
-    @Test("registrations racing from separate connections get consecutive versions, never one number twice")
-    func concurrentRegistrations() async throws {
-        let fixture = try RegistryFixture()
-        let registries = try (0..<4).map { _ in try SQLitePipelineRegistry(path: fixture.path) }
+    @Test("registrations racing from separate connections get consecutive versions, never one number twice", arguments: TestPostgres.kinds(["sqlite"]))
+    func concurrentRegistrations(backend: String) async throws {
+        let fixture = try await RegistryFixture(backend: backend)
+        let registries = try (0..<4).map { _ in try fixture.another() }
         let ada = self.ada
         let versions = try await withThrowingTaskGroup(of: Int.self) { group in
             for (index, registry) in registries.enumerated() {
@@ -107,9 +127,9 @@ struct PipelineRegistryTests {
         #expect(versions.sorted() == Array(1...40))
     }
 
-    @Test("running a registered pipeline: latest or a pinned version; an idempotent retry finds its job across a new version")
-    func runs() async throws {
-        let fixture = try RegistryFixture()
+    @Test("running a registered pipeline: latest or a pinned version; an idempotent retry finds its job across a new version", arguments: TestPostgres.kinds(["sqlite"]))
+    func runs(backend: String) async throws {
+        let fixture = try await RegistryFixture(backend: backend)
         let registry = fixture.registry
         let jobs = PipelineJobs(queue: InMemoryJobQueue(), concurrency: 1)
         let worker = Task { await jobs.run() }
