@@ -121,6 +121,7 @@ let package = Package(
             dependencies: [
                 "PipeCore",
                 "PipeClient",
+                "PipePostgres",
                 "PipeAuth",
                 "PipeStorage",
                 "PipePipeline",
@@ -143,6 +144,7 @@ let package = Package(
                 "PipePipeline",
                 "PipeStorage",
                 "PipeServer",
+                "PipePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PipeCore
 import PipePipeline
+import PipePostgres
 
 #if canImport(Glibc)
     import Glibc
@@ -12,15 +13,56 @@ import PipePipeline
 
 /// Where `pipe submit`, `pipe worker` and `pipe job` find the durable queue.
 struct QueueOptions: ParsableArguments {
-    @Option(name: .long, help: "The SQLite job queue file (created if missing).")
+    @Option(
+        name: .long,
+        help: "The job queue: a SQLite file (created if missing), or the postgres:// URL of a scaled-out deployment.")
     var queue: String = ".pipe/jobs.sqlite"
 
-    func open() throws(PipeError) -> SQLiteJobQueue {
+    @Option(name: .customLong("database-schema"), help: "With a postgres:// queue: the schema Pipe's tables are in.")
+    var databaseSchema: String?
+
+    func open() async throws(PipeError) -> OpenedQueue {
+        if queue.hasPrefix("postgres://") || queue.hasPrefix("postgresql://") {
+            let database = try await PostgresDatabase.open(url: queue, schema: databaseSchema, maxConnections: 8)
+            do {
+                try await PostgresMigrator.requireCurrent(database)
+            } catch {
+                database.close()
+                throw error
+            }
+            return OpenedQueue(queue: PostgresJobQueue(database: database), database: database)
+        }
         let directory = (queue as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        return try SQLiteJobQueue(path: queue)
+        return OpenedQueue(queue: try SQLiteJobQueue(path: queue), database: nil)
+    }
+
+    /// Where the queue is, for logs (never a password).
+    var location: String {
+        guard let url = URLComponents(string: queue), url.scheme?.hasPrefix("postgres") == true else { return queue }
+        return "postgres://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")\(url.path)"
+    }
+}
+
+/// A durable queue the CLI opened, SQLite or PostgreSQL, with what only the durable queues do.
+struct OpenedQueue: Sendable {
+    let queue: any JobQueue
+    let database: PostgresDatabase?
+
+    /// How long an idle worker waits before asking again: PostgreSQL wakes it on new jobs, so it polls rarely.
+    var idleWait: Duration { database == nil ? .milliseconds(20) : .seconds(1) }
+
+    func purge(finishedBefore date: Date) async throws(PipeError) -> Int {
+        if let queue = queue as? PostgresJobQueue { return try await queue.purge(finishedBefore: date) }
+        if let queue = queue as? SQLiteJobQueue { return try await queue.purge(finishedBefore: date) }
+        return 0
+    }
+
+    func close() {
+        (queue as? PostgresJobQueue)?.close()
+        database?.close()
     }
 }
 
@@ -70,7 +112,9 @@ struct SubmitCommand: AsyncParsableCommand {
             CommandOutput.fail(error, exitCode: 2)
         }
         do {
-            let job = try await PipelineJobs.submit(loaded, idempotencyKey: idempotencyKey, to: try queueOptions.open())
+            let opened = try await queueOptions.open()
+            defer { opened.close() }
+            let job = try await PipelineJobs.submit(loaded, idempotencyKey: idempotencyKey, to: opened.queue)
             print(try JobJSON.text(job))
         } catch {
             CommandOutput.fail(error, exitCode: 1)
@@ -102,24 +146,39 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("exit-when-idle"), help: "Exit once no job is queued, retrying or running.")
     var exitWhenIdle = false
 
+    @Option(
+        name: .long,
+        help: """
+            Run the jobs of a deployment instead: its configuration file (PIPE_* variables apply too, as for             pipe serve). Jobs then reach the deployment's storage as the accounts that submitted them.
+            """)
+    var config: String?
+
+    @Flag(name: .long, help: "Run the jobs of the deployment the PIPE_* variables configure (no file).")
+    var deployment = false
+
     func run() async throws {
         guard lease >= 0.1, lease <= 3_600, concurrency >= 1, concurrency <= 256 else {
             CommandOutput.fail(
                 PipeError(.invalidArgument, "--lease must be 0.1 to 3600 seconds and --concurrency 1 to 256"),
                 exitCode: 2)
         }
-        let queue: SQLiteJobQueue
+        if config != nil || deployment {
+            return await DeploymentWorker(config: config, concurrency: concurrency).run()
+        }
+        let opened: OpenedQueue
         do throws(PipeError) {
-            queue = try queueOptions.open()
+            opened = try await queueOptions.open()
         } catch {
             CommandOutput.fail(error, exitCode: 1)
         }
+        defer { opened.close() }
+        let queue = opened.queue
         var logger = Logger(label: "pipe.worker") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel =
             ProcessInfo.processInfo.environment["PIPE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let jobs = PipelineJobs(
             queue: queue, concurrency: concurrency, leaseDuration: .milliseconds(Int64(lease * 1_000)),
-            environment: PipelineEnvironment(logger: logger))
+            idleWait: opened.idleWait, environment: PipelineEnvironment(logger: logger))
         let signals = [SIGTERM, SIGINT].map { signalNumber -> any DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -142,7 +201,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 }
             }
         }
-        logger.info("worker started", metadata: ["queue": "\(queueOptions.queue)", "concurrency": "\(concurrency)"])
+        logger.info("worker started", metadata: ["queue": "\(queueOptions.location)", "concurrency": "\(concurrency)"])
         await jobs.run()
         idleWatch.cancel()
         logger.info("worker stopped")
@@ -164,7 +223,9 @@ struct JobCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let queue = try queueOptions.open()
+            let opened = try await queueOptions.open()
+            defer { opened.close() }
+            let queue = opened.queue
             let job = replay ? try await queue.replay(try JobID(id)) : try await queue.job(try JobID(id))
             print(try JobJSON.text(job))
         } catch {
@@ -210,10 +271,12 @@ struct JobsQueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let queue = try queueOptions.open()
+            let opened = try await queueOptions.open()
+            defer { opened.close() }
+            let queue = opened.queue
             if let seconds = purgeFinishedBefore {
                 guard seconds >= 0 else { throw PipeError(.invalidArgument, "--purge-finished-before must be ≥ 0") }
-                let removed = try await queue.purge(finishedBefore: Date().addingTimeInterval(-seconds))
+                let removed = try await opened.purge(finishedBefore: Date().addingTimeInterval(-seconds))
                 FileHandle.standardError.write(Data("pipe: purged \(removed) finished jobs\n".utf8))
             }
             if deadLetters {

@@ -8,7 +8,7 @@ struct PipeCommand: AsyncParsableCommand {
         abstract: "Pipe: authentication, file storage and data pipelines behind one API.",
         subcommands: [
             QueryCommand.self, RunCommand.self, SubmitCommand.self, WorkerCommand.self, JobCommand.self,
-            JobsCommand.self, StorageCommand.self, ServeCommand.self, LoginCommand.self, LogoutCommand.self,
+            JobsCommand.self, StorageCommand.self, ServeCommand.self, MigrateCommand.self, LoginCommand.self, LogoutCommand.self,
             BucketsClientCommand.self, ObjectsClientCommand.self, PipelinesClientCommand.self,
         ]
     )

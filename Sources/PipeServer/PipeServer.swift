@@ -101,6 +101,7 @@ public final class PipeServer: Sendable {
             services: [JobWorkers(deployment: deployment)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+        defer { deployment.close() }
         try await application.runService()
     }
 }
@@ -111,8 +112,16 @@ struct JobWorkers: Service {
     let deployment: Deployment
 
     func run() async throws {
+        let logger = Logger(label: "pipe.server")
+        let pruning = Task { await deployment.pruneJobs(logger: logger) }
+        defer { pruning.cancel() }
         await withGracefulShutdownHandler {
-            await deployment.services.runWorkers()
+            if deployment.configuration.database.workers {
+                await deployment.services.runWorkers()
+            } else {
+                // A gateway-only replica: jobs run in `pipe worker` processes; auth upkeep still runs here.
+                await deployment.services.auth.runMaintenance()
+            }
         } onGracefulShutdown: {
             Task { await deployment.services.stopWorkers() }
         }

@@ -45,6 +45,8 @@ public final class EmbeddedServices: Sendable {
         public var oauthRedirectURIs: Set<String> = []
         /// How long a worker holds a job before another may take it over (default 30 s).
         public var jobLeaseSeconds = 30
+        /// How many jobs this process runs at once (default 2).
+        public var jobConcurrency = 2
         /// The program's own transforms, which definitions use as `custom` steps (default none). Registering and
         /// submitting check a definition's custom steps against these.
         public var transforms = PipelineTransforms()
@@ -65,8 +67,38 @@ public final class EmbeddedServices: Sendable {
         self.queue = queue
     }
 
+    /// Where the services keep their records when they are not the embedded SQLite files: the PostgreSQL stores of
+    /// a scaled-out deployment (built by PipeServer, which depends on PipePostgres).
+    package struct Stores: Sendable {
+        package var auth: any AuthStore
+        package var storage: any StorageMetadataStore
+        package var queue: any JobQueue
+        package var pipelines: any PipelineRegistry
+        /// How long an idle worker waits before asking the queue again (queues that wake workers can wait longer).
+        package var idleWait: Duration
+
+        package init(
+            auth: any AuthStore, storage: any StorageMetadataStore, queue: any JobQueue, pipelines: any PipelineRegistry,
+            idleWait: Duration
+        ) {
+            self.auth = auth
+            self.storage = storage
+            self.queue = queue
+            self.pipelines = pipelines
+            self.idleWait = idleWait
+        }
+    }
+
     /// Opens (creating on first use) every store under `directory`.
     public static func open(directory: String, options: Options = Options(), logger: Logger = Logger(label: "pipe"))
+        async throws(PipeError) -> EmbeddedServices
+    {
+        try await open(directory: directory, options: options, stores: nil, logger: logger)
+    }
+
+    /// Opens the services on `stores`, or on the embedded SQLite files under `directory` when `stores` is `nil`.
+    /// Object bytes and the storage keys always live under `directory` (replicas of one deployment share it).
+    package static func open(directory: String, options: Options, stores: Stores?, logger: Logger)
         async throws(PipeError) -> EmbeddedServices
     {
         let root = URL(fileURLWithPath: directory, isDirectory: true)
@@ -81,17 +113,33 @@ public final class EmbeddedServices: Sendable {
         authConfiguration.redirectURIs = options.oauthRedirectURIs
         // Provider calls (discovery, code exchange, keys) go out through libcurl, only when providers are configured.
         let providerHTTP: CurlHTTPClient? = options.oauthProviders.isEmpty ? nil : try CurlHTTPClient()
-        let auth = try await AuthService.embedded(
-            directory: root.appendingPathComponent("auth"), configuration: authConfiguration, http: providerHTTP,
-            logger: logger)
-        let storage = try await StorageService.embedded(directory: root.appendingPathComponent("storage").path, logger: logger)
-        let queue = try SQLiteJobQueue(path: root.appendingPathComponent("jobs.sqlite").path)
+        let auth: AuthService
+        let storage: StorageService
+        let queue: any JobQueue
+        let pipelines: any PipelineRegistry
+        if let stores {
+            auth = try await AuthService(
+                store: stores.auth, configuration: authConfiguration, http: providerHTTP, logger: logger, clock: { Date() })
+            storage = try await StorageService.open(
+                directory: root.appendingPathComponent("storage").path, metadata: stores.storage,
+                configuration: StorageConfiguration(), logger: logger)
+            queue = stores.queue
+            pipelines = stores.pipelines
+        } else {
+            auth = try await AuthService.embedded(
+                directory: root.appendingPathComponent("auth"), configuration: authConfiguration, http: providerHTTP,
+                logger: logger)
+            storage = try await StorageService.embedded(directory: root.appendingPathComponent("storage").path, logger: logger)
+            queue = try SQLiteJobQueue(path: root.appendingPathComponent("jobs.sqlite").path)
+            pipelines = try SQLitePipelineRegistry(path: root.appendingPathComponent("pipelines.sqlite").path)
+        }
         // Jobs may not touch local files, and reach storage as the account that submitted them.
         var environment = PipelineEnvironment(storage: storage.acting(as: nil), fileAccess: .denied, logger: logger)
         environment.storageForOwner = { owner in storage.acting(as: Principal(id: owner)) }
         environment.transforms = options.transforms
-        let jobs = PipelineJobs(queue: queue, leaseDuration: .seconds(options.jobLeaseSeconds), environment: environment)
-        let pipelines = try SQLitePipelineRegistry(path: root.appendingPathComponent("pipelines.sqlite").path)
+        let jobs = PipelineJobs(
+            queue: queue, concurrency: options.jobConcurrency, leaseDuration: .seconds(options.jobLeaseSeconds), idleWait: stores?.idleWait ?? .milliseconds(20),
+            environment: environment)
         return EmbeddedServices(
             directory: root, auth: auth, storage: storage, jobs: jobs, pipelines: pipelines, queue: queue)
     }

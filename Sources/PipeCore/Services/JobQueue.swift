@@ -77,6 +77,9 @@ public protocol JobQueue: Sendable {
     /// Waits until a job may be ready or `timeout` passed (see the default implementation).
     func waitForJobs(upTo timeout: Duration) async
 
+    /// Jobs changed by other processes sharing the queue (see the default implementation).
+    func changedJobs() -> AsyncStream<JobID?>?
+
     /// Extends a lease to `leaseDuration` from now and returns the renewed lease.
     ///
     /// - Throws: ``PipeError/Code/conflict`` when the lease is no longer held (it expired and the job was claimed
@@ -136,6 +139,13 @@ extension JobQueue {
     /// `LISTEN/NOTIFY`) return early; the default sleeps for `timeout`.
     public func waitForJobs(upTo timeout: Duration) async {
         try? await Task.sleep(for: timeout)
+    }
+
+    /// Jobs changed by any process sharing the queue, as the changes commit, for queues that hear of them
+    /// (PostgreSQL's `NOTIFY`); a `nil` element means changes may have been missed (reread what you follow). The
+    /// default, for queues only one process uses, is `nil`: there is nobody else to hear from.
+    public func changedJobs() -> AsyncStream<JobID?>? {
+        nil
     }
 
     /// Adds a job without an idempotency key or owner.

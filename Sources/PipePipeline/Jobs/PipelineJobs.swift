@@ -38,6 +38,8 @@ public actor PipelineJobs {
     private var nextListener = 0
     private var draining = false
     private var running = 0
+    /// Follows other processes' changes to the jobs this runner's callers watch (queues shared by replicas).
+    private var follower: Task<Void, Never>?
 
     /// Makes a job runner over `queue`.
     /// - Parameters:
@@ -145,6 +147,7 @@ public actor PipelineJobs {
         let number = nextListener
         nextListener += 1
         listeners[id, default: [:]][number] = continuation
+        followOtherProcesses()
         continuation.onTermination = { [weak self] _ in
             Task { await self?.removeListener(number, of: id) }
         }
@@ -167,6 +170,7 @@ public actor PipelineJobs {
             return PipelineJobResult(
                 job: job, records: [], steps: [], deadLetters: [], error: job.state == .succeeded ? nil : error)
         }
+        followOtherProcesses()
         return await withCheckedContinuation { waiters[id, default: []].append($0) }
     }
 
@@ -419,6 +423,39 @@ public actor PipelineJobs {
         }
         for listener in (listeners.removeValue(forKey: id) ?? [:]).values { listener.finish() }
         for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume(returning: result) }
+    }
+
+    /// Starts following the queue's change feed, once, when the queue has one: then a job a worker in another
+    /// process runs reaches this process's watchers and waiters as it changes.
+    private func followOtherProcesses() {
+        guard follower == nil, let changes = queue.changedJobs() else { return }
+        follower = Task { [weak self] in
+            for await id in changes {
+                guard let self else { return }
+                await self.changed(id)
+            }
+        }
+    }
+
+    /// A change from the feed: rereads a watched job (every watched job after a gap in the feed) and passes its
+    /// state on; a finished one settles, rebuilt from the queue's record. Jobs this runner executes report
+    /// themselves.
+    private func changed(_ id: JobID?) async {
+        let watched = id.map { [$0] } ?? Array(Set(listeners.keys).union(waiters.keys))
+        for id in watched where (listeners[id] != nil || waiters[id] != nil) && !active.contains(id) {
+            guard let job = try? await queue.job(id), !active.contains(id) else { continue }
+            publish(id, .state(job.state))
+            if job.state.isTerminal && results[id] == nil {
+                let error = job.error.map { PipeError(job.state == .cancelled ? .cancelled : .pipelineStageFailed, $0) }
+                settle(
+                    PipelineJobResult(
+                        job: job, records: [], steps: [], deadLetters: [], error: job.state == .succeeded ? nil : error))
+            }
+        }
+    }
+
+    deinit {
+        follower?.cancel()
     }
 
     /// The lease was lost (cancelled or expired): report what the queue says now.

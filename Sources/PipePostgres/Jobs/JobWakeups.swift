@@ -11,51 +11,21 @@ import Synchronization
 /// past it.
 final class JobWakeups: Sendable {
     private let board = WakeBoard()
-    private let listener: Task<Void, Never>
+    private let listener: NotificationListener
 
     init(database: PostgresDatabase, channel: String) {
-        listener = Task { [board] in
-            await Self.listen(database: database, channel: channel) { board.wakeAll() }
-        }
-    }
-
-    deinit {
-        listener.cancel()
+        listener = NotificationListener(database: database, channel: channel) { [board] _ in board.wakeAll() }
     }
 
     /// Stops listening and releases every waiter.
     func stop() {
-        listener.cancel()
+        listener.stop()
         board.wakeAll()
     }
 
     /// Returns at the next notification, or after `timeout`.
     func wait(upTo timeout: Duration) async {
         await board.wait(upTo: timeout)
-    }
-
-    /// Listens until cancelled, reconnecting with backoff; wakes everyone after each (re)subscription, since
-    /// notifications sent while it was away are lost.
-    private static func listen(database: PostgresDatabase, channel: String, wake: @escaping @Sendable () -> Void)
-        async
-    {
-        var delay: Duration = .milliseconds(100)
-        while !Task.isCancelled {
-            do {
-                try await database.withConnection { connection in
-                    try await connection.listen(on: channel) { notifications in
-                        wake()
-                        for try await _ in notifications { wake() }
-                    }
-                }
-                delay = .milliseconds(100)
-            } catch {
-                // The connection broke or the database is restarting: retry after a pause.
-            }
-            guard !Task.isCancelled else { return }
-            try? await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(5))
-        }
     }
 }
 

@@ -22,8 +22,12 @@ public final class PostgresJobQueue: JobQueue {
     public struct Options: Sendable {
         /// The most unfinished (queued, retrying, running) jobs held at once; more fail with `limit_exceeded`.
         public var maxJobs: Int = 10_000_000
-        /// Whether to `LISTEN` for new jobs (`false` behind a transaction-pooling proxy such as PgBouncer).
+        /// Whether to `LISTEN` for new jobs and job changes (`false` behind a transaction-pooling proxy such as
+        /// PgBouncer, where workers then poll and watchers see other replicas' changes when they next read).
         public var notifications: Bool = true
+        /// Whether state changes announce themselves on `pipe_job_events` so that a client following a job on one
+        /// replica sees what a worker on another does. Costs one notification per change.
+        public var jobEvents: Bool = true
         /// Makes options.
         public init() {}
     }
@@ -33,6 +37,7 @@ public final class PostgresJobQueue: JobQueue {
     let now: @Sendable () -> Date
     let backlog: BacklogEstimate
     let wakeups: JobWakeups?
+    let changes: JobChangeFeed?
 
     /// A queue on a migrated database.
     ///
@@ -46,6 +51,7 @@ public final class PostgresJobQueue: JobQueue {
         self.now = now
         backlog = BacklogEstimate()
         wakeups = options.notifications ? JobWakeups(database: database, channel: Self.channel) : nil
+        changes = options.notifications && options.jobEvents ? JobChangeFeed(database: database) : nil
     }
 
     /// The channel the queue's commits notify.
@@ -54,6 +60,12 @@ public final class PostgresJobQueue: JobQueue {
     /// Stops listening for wake-ups.
     public func close() {
         wakeups?.stop()
+        changes?.stop()
+    }
+
+    /// Jobs any replica changed, as they commit (`nil` in the stream: changes may have been missed).
+    public func changedJobs() -> AsyncStream<JobID?>? {
+        changes?.subscribe()
     }
 
     // MARK: Enqueue

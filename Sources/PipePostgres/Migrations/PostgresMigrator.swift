@@ -68,6 +68,34 @@ public enum PostgresMigrator {
 }
 
 extension PostgresMigrator {
+    /// The migrations this build has that the database does not record (empty when it is current).
+    public static func pending(_ database: PostgresDatabase) async throws(PipeError) -> [String] {
+        let exists = try await database.query("SELECT to_regclass('pipe_schema_migrations') IS NOT NULL")
+        guard (try? exists.first?.decode(Bool.self)) == true else { return migrations.map(\.name) }
+        let rows = try await database.query("SELECT name FROM pipe_schema_migrations")
+        let done = Set(rows.compactMap { try? $0.decode(String.self) })
+        return migrations.map(\.name).filter { !done.contains($0) }
+    }
+
+    /// Throws unless the schema is exactly this build's.
+    ///
+    /// - Throws: `conflict` naming what is missing (run `pipe migrate`) or what is unknown (a newer build migrated).
+    public static func requireCurrent(_ database: PostgresDatabase) async throws(PipeError) {
+        let missing = try await pending(database)
+        guard missing.isEmpty else {
+            throw PipeError(
+                .conflict, "the database schema is behind this build (missing \(missing.joined(separator: ", "))): run pipe migrate",
+                details: ["migration": missing[0]])
+        }
+        let known = Set(migrations.map(\.name))
+        let rows = try await database.query("SELECT name FROM pipe_schema_migrations")
+        if let unknown = rows.compactMap({ try? $0.decode(String.self) }).first(where: { !known.contains($0) }) {
+            throw PipeError(
+                .conflict, "the database was migrated by a newer Pipe (it records \(unknown)); upgrade this build",
+                details: ["migration": unknown])
+        }
+    }
+
     /// Records a migration this build does not have, as a newer build would: for tests of the refusal.
     package static func recordForTesting(_ name: String, in database: PostgresDatabase) async throws(PipeError) {
         try await database.execute(

@@ -22,12 +22,14 @@ import Yams
 /// idleTimeoutSeconds: 60         # a connection that sends nothing this long is closed
 /// fastPath: true                 # answer cached small-object reads on the event loop
 /// oauth: …                       # sign-in providers: see setOAuth
+/// database: postgres://…         # scale out on PostgreSQL: see DatabaseSettings
 /// ```
 ///
 /// Environment variables override the file: `PIPE_HOST`, `PIPE_PORT`, `PIPE_DIRECTORY`, `PIPE_PUBLIC_URL`,
 /// `PIPE_ALLOW_SIGN_UP`, `PIPE_RATE_LIMIT_PER_MINUTE`, `PIPE_AUTH_RATE_LIMIT_PER_MINUTE`, `PIPE_TRUSTED_PROXIES`
 /// (comma-separated), `PIPE_CORS_ORIGINS` (comma-separated), `PIPE_JOB_LEASE_SECONDS`, `PIPE_PASSWORD_HASH_COST`,
-/// `PIPE_TLS_CERTIFICATE`, `PIPE_TLS_KEY`, `PIPE_IDLE_TIMEOUT_SECONDS`, `PIPE_FAST_PATH`.
+/// `PIPE_TLS_CERTIFICATE`, `PIPE_TLS_KEY`, `PIPE_IDLE_TIMEOUT_SECONDS`, `PIPE_FAST_PATH`, `PIPE_DATABASE_URL`,
+/// `PIPE_DATABASE_SCHEMA`, `PIPE_QUEUE`, `PIPE_MIGRATE_ON_START`, `PIPE_WORKERS`.
 public struct ServerConfiguration: Sendable, Hashable {
     /// The address to listen on (default `127.0.0.1`: nothing is exposed until asked).
     public var host: String
@@ -68,7 +70,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var oauthRedirectURIs: Set<String>
 
     /// The defaults above.
+    /// Where records and jobs live (default: embedded SQLite under ``directory``).
+    public var database: DatabaseSettings
+
     public init() {
+        database = DatabaseSettings()
         host = "127.0.0.1"
         port = 8080
         directory = ".pipe"
@@ -131,7 +137,8 @@ public struct ServerConfiguration: Sendable, Hashable {
             "PIPE_AUTH_RATE_LIMIT_PER_MINUTE": "authRateLimitPerMinute", "PIPE_TRUSTED_PROXIES": "trustedProxies",
             "PIPE_JOB_LEASE_SECONDS": "jobLeaseSeconds", "PIPE_CORS_ORIGINS": "corsOrigins", "PIPE_PASSWORD_HASH_COST": "passwordHashCost",
             "PIPE_TLS_CERTIFICATE": "tlsCertificate", "PIPE_TLS_KEY": "tlsKey", "PIPE_IDLE_TIMEOUT_SECONDS": "idleTimeoutSeconds",
-            "PIPE_FAST_PATH": "fastPath",
+            "PIPE_FAST_PATH": "fastPath", "PIPE_DATABASE_URL": "database", "PIPE_DATABASE_SCHEMA": "databaseSchema",
+            "PIPE_QUEUE": "queue", "PIPE_MIGRATE_ON_START": "migrateOnStart", "PIPE_WORKERS": "workers",
         ]
         for (variable, key) in names.sorted(by: { $0.key < $1.key }) {
             if let value = environment[variable] { try configuration.set(key, value, source: variable) }
@@ -199,6 +206,15 @@ public struct ServerConfiguration: Sendable, Hashable {
         case "passwordHashCost":
             let number = try integer("a number (log2 of scrypt's N)")
             passwordHashCost = number
+        case "database": database.url = try text()
+        case "databaseSchema": database.schema = try text()
+        case "databaseMaxConnections": database.maxConnections = try integer("a number of connections")
+        case "queue":
+            guard let backend = DatabaseSettings.QueueBackend(rawValue: try text()) else { throw invalid("sqlite or postgres") }
+            database.queue = backend
+        case "migrateOnStart": database.migrateOnStart = try flag()
+        case "workers": database.workers = try flag()
+        case "jobRetentionDays": database.jobRetentionDays = try integer("a number of days")
         default:
             throw PipeError(.invalidArgument, "\(source): unknown setting \(key)", details: ["field": key])
         }
@@ -229,6 +245,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
             else { throw PipeError(.invalidArgument, "publicURL must be an http or https URL") }
         }
+        _ = try database.validated()
         return self
     }
 }
