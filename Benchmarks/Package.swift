@@ -31,6 +31,8 @@ let package = Package(
         .executable(name: "auth-bench", targets: ["AuthBench"]),
         // PipeClient remote and embedded small-object round trips, for scripts/compare-client.sh.
         .executable(name: "client-bench", targets: ["ClientBench"]),
+        // The PostgreSQL job queue's burn-down and latency, for scripts/compare-queue.sh.
+        .executable(name: "queue-bench", targets: ["QueueBench"]),
     ],
     dependencies: [
         .package(name: "Pipe", path: ".."),
@@ -134,6 +136,12 @@ let package = Package(
             dependencies: [
                 .product(name: "PipeCore", package: "Pipe"), .product(name: "PipeHTTP", package: "Pipe"),
                 .product(name: "PipeClient", package: "Pipe"),
+            ]
+        ),
+        .executableTarget(
+            name: "QueueBench",
+            dependencies: [
+                .product(name: "PipeCore", package: "Pipe"), .product(name: "PipePostgres", package: "Pipe"),
             ]
         ),
         .executableTarget(

@@ -76,6 +76,17 @@ public final class PostgresDatabase: Sendable {
         return database
     }
 
+    /// The server's current values of the named settings (`fsync`, `synchronous_commit`…), for reports of the
+    /// durability a measurement ran with.
+    public func serverSettings(_ names: [String]) async throws(PipeError) -> [String: String] {
+        let rows = try await query("SELECT name, setting FROM pg_settings WHERE name = ANY(\(names))")
+        var settings: [String: String] = [:]
+        for row in rows {
+            if let (name, value) = try? row.decode((String, String).self) { settings[name] = value }
+        }
+        return settings
+    }
+
     /// Whether `name` can be used in SQL as it is (no quoting needed, nothing to inject).
     static func isPlainIdentifier(_ name: String) -> Bool {
         let bytes = Array(name.utf8)

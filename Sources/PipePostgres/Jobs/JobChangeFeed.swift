@@ -11,22 +11,31 @@ import Synchronization
 final class JobChangeFeed: Sendable {
     static let channel = "pipe_job_events"
 
+    private let database: PostgresDatabase
     private let subscribers = Subscribers()
-    private let listener: NotificationListener
+    /// Started by the first subscriber: a process nobody watches jobs through (a worker) never listens.
+    private let listener = Mutex<NotificationListener?>(nil)
+    private let stopped = Mutex(false)
 
     init(database: PostgresDatabase) {
-        listener = NotificationListener(database: database, channel: Self.channel) { [subscribers] payload in
-            subscribers.send(payload.flatMap { try? JobID($0) })
-        }
+        self.database = database
     }
 
     /// A stream of changed jobs (`nil`: changes may have been missed), until ``stop()``.
     func subscribe() -> AsyncStream<JobID?> {
-        subscribers.add()
+        let stream = subscribers.add()
+        listener.withLock { listener in
+            guard listener == nil, !stopped.withLock({ $0 }) else { return }
+            listener = NotificationListener(database: database, channel: Self.channel) { [subscribers] payload in
+                subscribers.send(payload.flatMap { try? JobID($0) })
+            }
+        }
+        return stream
     }
 
     func stop() {
-        listener.stop()
+        stopped.withLock { $0 = true }
+        listener.withLock { $0?.stop() }
         subscribers.finishAll()
     }
 

@@ -14,7 +14,11 @@ final class JobWakeups: Sendable {
     private let listener: NotificationListener
 
     init(database: PostgresDatabase, channel: String) {
-        listener = NotificationListener(database: database, channel: channel) { [board] _ in board.wakeAll() }
+        // One new job needs one worker: waking every idle worker for each would have them all race to claim it.
+        // After a reconnection (`nil`) jobs may have come unannounced, so everyone looks.
+        listener = NotificationListener(database: database, channel: channel) { [board] payload in
+            if payload == nil { board.wakeAll() } else { board.wakeOne() }
+        }
     }
 
     /// Stops listening and releases every waiter.
@@ -93,6 +97,19 @@ final class WakeBoard: Sendable {
             }
         }
         continuation?.resume()
+    }
+
+    /// Wakes the longest-waiting waiter; with none waiting, the next ``wait(upTo:)`` returns at once.
+    func wakeOne() {
+        let id: Int? = state.withLock { state in
+            let waiting = state.waiters.filter { if case .fired = $0.value { false } else { true } }.keys
+            guard let first = waiting.min() else {
+                state.pending = true
+                return nil
+            }
+            return first
+        }
+        if let id { fire(id) }
     }
 
     /// Wakes every waiter; with none waiting, the next ``wait(upTo:)`` returns at once.

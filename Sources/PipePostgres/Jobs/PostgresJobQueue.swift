@@ -36,6 +36,7 @@ public final class PostgresJobQueue: JobQueue {
     let options: Options
     let now: @Sendable () -> Date
     let backlog: BacklogEstimate
+    let leaseSweep = LeaseSweep()
     let wakeups: JobWakeups?
     let changes: JobChangeFeed?
 
@@ -79,30 +80,30 @@ public final class PostgresJobQueue: JobQueue {
         let job = Job(pipeline: pipeline, createdAt: date, owner: owner)
         let bytes = ByteBuffer(bytes: payload.serialized())
         let stamp = date.timeIntervalSince1970
-        return try await database.transaction { transaction throws -> Job in
-            let inserted = try await transaction.count(
-                """
+        // One statement, committing on its own: the insert and, when it happened, the wake-up for idle workers.
+        let inserted = try await database.query(
+            """
+            WITH inserted AS (
                 INSERT INTO pipe_jobs (id, pipeline, state, attempts, created_at, updated_at, ready_at, payload,
                                        idempotency_key, owner)
                 VALUES (\(job.id.rawValue), \(pipeline.rawValue), 'queued', 0, \(stamp), \(stamp), \(stamp), \(bytes),
                         \(idempotencyKey), \(owner?.rawValue))
                 ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1
-                """)
-            guard inserted == 0, let idempotencyKey else {
-                try await transaction.query("SELECT pg_notify(\(Self.channel), '')")
-                return job
-            }
-            // The key was taken, by this replica or another: answer with the job it made.
-            guard let row = try await transaction.one(
-                "SELECT * FROM pipe_jobs WHERE idempotency_key = \(idempotencyKey)")
-            else {
-                throw PipeError(.conflict, "the job with this idempotency key was removed meanwhile; submit again")
-            }
-            let existing = try JobRows.job(row)
-            try Job.checkReuse(
-                of: existing, storedPayload: try JobRows.payload(row), pipeline: pipeline, payload: payload)
-            return existing
+            )
+            SELECT pg_notify(\(Self.channel), '') FROM inserted
+            """)
+        guard inserted.isEmpty, let idempotencyKey else { return job }
+        // The key was taken, by this replica or another: answer with the job it made.
+        guard let row = try await database.query(
+            "SELECT * FROM pipe_jobs WHERE idempotency_key = \(idempotencyKey)").first?.makeRandomAccess()
+        else {
+            throw PipeError(.conflict, "the job with this idempotency key was removed meanwhile; submit again")
         }
+        let existing = try JobRows.decode { try JobRows.job(row) }
+        try Job.checkReuse(
+            of: existing, storedPayload: try JobRows.decode { try JobRows.payload(row) }, pipeline: pipeline,
+            payload: payload)
+        return existing
     }
 
     /// Refuses a job when the queue is full. Counting unfinished jobs costs a scan, so far below the limit a count
