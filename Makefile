@@ -64,6 +64,7 @@ bench: bench-deps
 	Benchmarks/scripts/compare-auth.sh
 	Benchmarks/scripts/compare-gateway.sh
 	Benchmarks/scripts/compare-client.sh
+	Benchmarks/scripts/compare-queue.sh
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -24,7 +24,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 swift="${SWIFT:-swift}"
 output=".build/docs"
-modules=(PipeCore PipeExpression PipeHTTP PipePipeline PipeStorage PipeAuth PipeClient PipeServer)
+modules=(PipeCore PipeExpression PipeHTTP PipePipeline PipeStorage PipeAuth PipePostgres PipeClient PipeServer)
 articles_only=false
 
 for argument in "$@"; do
