@@ -33,7 +33,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Logs go to stderr: stdout carries only the announcement (URL, first admin key), which scripts read.
-        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        // PIPE_LOG_LEVEL (trace … critical; default info) sets how much reaches stderr.
+        let level = ProcessInfo.processInfo.environment["PIPE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         // One registry for everything: the libraries' swift-metrics and the gateway's own, served at /metrics.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

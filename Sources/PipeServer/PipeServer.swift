@@ -114,7 +114,14 @@ struct JobWorkers: Service {
     func run() async throws {
         let logger = Logger(label: "pipe.server")
         let pruning = Task { await deployment.pruneJobs(logger: logger) }
-        defer { pruning.cancel() }
+        // Replicas share the auth store: sign-outs made on another one must stop tokens here too.
+        let revocations = Task {
+            if deployment.database != nil { await deployment.services.auth.followRevocations() }
+        }
+        defer {
+            pruning.cancel()
+            revocations.cancel()
+        }
         await withGracefulShutdownHandler {
             if deployment.configuration.database.workers {
                 await deployment.services.runWorkers()

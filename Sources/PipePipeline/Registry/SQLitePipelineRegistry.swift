@@ -55,29 +55,19 @@ public final class SQLitePipelineRegistry: PipelineRegistry {
         let limits = self.limits
         let date = now()
         return try await database.write { db throws in
-            let latest = try Self.latestRow(db, definition.name, owner)
-            var stored = definition
-            if let latest {
+            let stored: PipelineDefinition
+            if let latest = try Self.latestRow(db, definition.name, owner) {
                 let pipeline = try Self.pipeline(from: latest)
-                stored.version = pipeline.version
-                if stored == pipeline.definition { return PipelineRegistration(pipeline: pipeline, created: false) }
-                guard pipeline.version < limits.maxVersions else {
-                    throw PipeError(
-                        .limitExceeded, "pipeline \(definition.name) has \(limits.maxVersions) versions already",
-                        details: ["limit": String(limits.maxVersions)])
+                guard let next = try RegistryRules.successor(of: pipeline, for: definition, limits: limits) else {
+                    return PipelineRegistration(pipeline: pipeline, created: false)
                 }
-                stored.version = pipeline.version + 1
+                stored = next
             } else {
                 let count =
                     try Int.fetchOne(
                         db, sql: "SELECT COUNT(DISTINCT name) FROM pipe_pipeline_versions WHERE owner = ?",
                         arguments: [owner.rawValue]) ?? 0
-                guard count < limits.maxPipelines else {
-                    throw PipeError(
-                        .limitExceeded, "this account has \(limits.maxPipelines) pipelines already",
-                        details: ["limit": String(limits.maxPipelines)])
-                }
-                stored.version = 1
+                stored = try RegistryRules.first(definition, accountHolds: count, limits: limits)
             }
             try db.execute(
                 sql: """
@@ -107,12 +97,7 @@ public final class SQLitePipelineRegistry: PipelineRegistry {
             } else {
                 row = try Self.latestRow(db, name, owner)
             }
-            guard let row else {
-                throw PipeError(
-                    .pipelineNotFound,
-                    version.map { "pipeline \(name) has no version \($0)" } ?? "no pipeline \(name)",
-                    details: ["pipeline": name.rawValue])
-            }
+            guard let row else { throw RegistryRules.notFound(name, version: version) }
             return try Self.pipeline(from: row)
         }
     }
@@ -144,7 +129,7 @@ public final class SQLitePipelineRegistry: PipelineRegistry {
         let before = try Paging.position(limit: limit, cursor: cursor) ?? Int64.max
         return try await database.read { db throws in
             guard try Self.latestRow(db, name, owner) != nil else {
-                throw PipeError(.pipelineNotFound, "no pipeline \(name)", details: ["pipeline": name.rawValue])
+                throw RegistryRules.notFound(name)
             }
             let rows = try Row.fetchAll(
                 db,
@@ -165,7 +150,7 @@ public final class SQLitePipelineRegistry: PipelineRegistry {
                 sql: "DELETE FROM pipe_pipeline_versions WHERE owner = ? AND name = ?",
                 arguments: [owner.rawValue, name.rawValue])
             guard db.changesCount > 0 else {
-                throw PipeError(.pipelineNotFound, "no pipeline \(name)", details: ["pipeline": name.rawValue])
+                throw RegistryRules.notFound(name)
             }
         }
     }

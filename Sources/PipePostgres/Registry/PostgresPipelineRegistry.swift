@@ -41,27 +41,18 @@ public final class PostgresPipelineRegistry: PipelineRegistry {
         let date = now()
         return try await database.transaction { transaction throws -> PipelineRegistration in
             try await transaction.query("SELECT pg_advisory_xact_lock(hashtextextended(\(owner.rawValue), 0))")
-            var stored = definition
+            let stored: PipelineDefinition
             if let latest = try await Self.latestRow(transaction, definition.name, owner) {
                 let pipeline = try Self.pipeline(from: latest)
-                stored.version = pipeline.version
-                if stored == pipeline.definition { return PipelineRegistration(pipeline: pipeline, created: false) }
-                guard pipeline.version < limits.maxVersions else {
-                    throw PipeError(
-                        .limitExceeded, "pipeline \(definition.name) has \(limits.maxVersions) versions already",
-                        details: ["limit": String(limits.maxVersions)])
+                guard let next = try RegistryRules.successor(of: pipeline, for: definition, limits: limits) else {
+                    return PipelineRegistration(pipeline: pipeline, created: false)
                 }
-                stored.version = pipeline.version + 1
+                stored = next
             } else {
                 let count = try await transaction.one(
                     "SELECT COUNT(DISTINCT name) AS n FROM pipe_pipeline_versions WHERE owner = \(owner.rawValue)"
                 )?["n"].decode(Int.self) ?? 0
-                guard count < limits.maxPipelines else {
-                    throw PipeError(
-                        .limitExceeded, "this account has \(limits.maxPipelines) pipelines already",
-                        details: ["limit": String(limits.maxPipelines)])
-                }
-                stored.version = 1
+                stored = try RegistryRules.first(definition, accountHolds: count, limits: limits)
             }
             let bytes = ByteBuffer(bytes: stored.json.serialized())
             try await transaction.query(
@@ -91,12 +82,7 @@ public final class PostgresPipelineRegistry: PipelineRegistry {
             } else {
                 row = try await Self.latestRow(transaction, name, owner)
             }
-            guard let row else {
-                throw PipeError(
-                    .pipelineNotFound,
-                    version.map { "pipeline \(name) has no version \($0)" } ?? "no pipeline \(name)",
-                    details: ["pipeline": name.rawValue])
-            }
+            guard let row else { throw RegistryRules.notFound(name, version: version) }
             return try Self.pipeline(from: row)
         }
     }
@@ -131,7 +117,7 @@ public final class PostgresPipelineRegistry: PipelineRegistry {
         let before = try Paging.position(limit: limit, cursor: cursor) ?? Int64.max
         return try await database.transaction { transaction throws -> Page<PipelineVersionSummary> in
             guard try await Self.latestRow(transaction, name, owner) != nil else {
-                throw PipeError(.pipelineNotFound, "no pipeline \(name)", details: ["pipeline": name.rawValue])
+                throw RegistryRules.notFound(name)
             }
             let rows = try await transaction.query(
                 """
@@ -154,7 +140,7 @@ public final class PostgresPipelineRegistry: PipelineRegistry {
             RETURNING 1
             """)
         guard !deleted.isEmpty else {
-            throw PipeError(.pipelineNotFound, "no pipeline \(name)", details: ["pipeline": name.rawValue])
+            throw RegistryRules.notFound(name)
         }
     }
 

@@ -162,19 +162,8 @@ extension PostgresStorageMetadata {
         guard let bucket else { throw PipeError.noBucket(info.bucket) }
         let existing = try await object(transaction, info.bucket, info.key)
         try conditions.check(existing?.info, key: info.key)
-        let oldSize = existing?.info.size ?? 0
-        let bytes = bucket.usage.bytes - oldSize + info.size
-        if let limit = bucket.bucket.maxBytes, bytes > limit, info.size > oldSize {
-            throw PipeError(
-                .quotaExceeded, "bucket \(info.bucket) would hold \(bytes) bytes; its quota is \(limit)",
-                details: ["quota": "bytes", "limit": "\(limit)"])
-        }
-        let objects = bucket.usage.objects + (existing == nil ? 1 : 0)
-        if let limit = bucket.bucket.maxObjects, objects > limit, existing == nil {
-            throw PipeError(
-                .quotaExceeded, "bucket \(info.bucket) would hold \(objects) objects; its quota is \(limit)",
-                details: ["quota": "objects", "limit": "\(limit)"])
-        }
+        let usage = try bucket.usage(storing: info, replacing: existing?.info)
+        let (bytes, objects) = (usage.bytes, usage.objects)
         var location = record.location
         if conditions.sharesBlob {
             // The blob must still be in use, and its data key is taken as wrapped now: a key rotation that ran

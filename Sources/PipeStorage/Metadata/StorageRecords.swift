@@ -31,6 +31,28 @@ package struct BucketRecord: Sendable, Hashable {
         self.policy = policy
         self.usage = usage
     }
+
+    /// The bucket's usage once `info` is stored in place of `existing`, after checking its quotas (every metadata
+    /// store commits through this). A write that does not grow what a quota counts passes even over the quota, so
+    /// a bucket whose quota was lowered can still be cleaned up.
+    ///
+    /// - Throws: `quota_exceeded`, naming the quota in `details`.
+    package func usage(storing info: ObjectInfo, replacing existing: ObjectInfo?) throws(PipeError) -> BucketUsage {
+        let oldSize = existing?.size ?? 0
+        let bytes = usage.bytes - oldSize + info.size
+        if let limit = bucket.maxBytes, bytes > limit, info.size > oldSize {
+            throw PipeError(
+                .quotaExceeded, "bucket \(info.bucket) would hold \(bytes) bytes; its quota is \(limit)",
+                details: ["quota": "bytes", "limit": "\(limit)"])
+        }
+        let objects = usage.objects + (existing == nil ? 1 : 0)
+        if let limit = bucket.maxObjects, objects > limit, existing == nil {
+            throw PipeError(
+                .quotaExceeded, "bucket \(info.bucket) would hold \(objects) objects; its quota is \(limit)",
+                details: ["quota": "objects", "limit": "\(limit)"])
+        }
+        return BucketUsage(bytes: bytes, objects: objects)
+    }
 }
 
 /// Where and how an object's bytes are stored.
