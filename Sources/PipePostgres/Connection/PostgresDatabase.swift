@@ -7,7 +7,7 @@ import PostgresNIO
 /// into `PipeError`s, and transactions whose body may throw a `PipeError` that reaches the caller unwrapped.
 ///
 /// Stores share one `PostgresDatabase` per process (one pool, one set of connections), opened with
-/// ``open(url:maxConnections:logger:)`` and closed with ``close()``.
+/// ``open(url:schema:maxConnections:logger:)`` and closed with ``close()``.
 public final class PostgresDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger

@@ -172,7 +172,7 @@ extension PostgresJobQueue {
 
     /// Deletes finished jobs (succeeded, failed, cancelled) last changed before `date`, and dead-lettered ones too
     /// when `includingDeadLetters`, at most `batch` rows per statement so a large purge never holds long locks;
-    /// returns how many went. Run it now and then (``PostgresStores`` does, by its retention setting).
+    /// returns how many went. Run it now and then (`pipe serve` does, hourly, by its `jobRetentionDays`).
     @discardableResult
     public func purge(finishedBefore date: Date, includingDeadLetters: Bool = false, batch: Int = 5_000)
         async throws(PipeError) -> Int

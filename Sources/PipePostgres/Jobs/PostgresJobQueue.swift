@@ -4,7 +4,7 @@ import NIOCore
 import PipeCore
 import PostgresNIO
 
-/// The scaled-out ``JobQueue``: jobs in PostgreSQL, claimed by workers in any number of processes.
+/// The scaled-out `JobQueue`: jobs in PostgreSQL, claimed by workers in any number of processes.
 ///
 /// - Claims take ready rows with `FOR UPDATE SKIP LOCKED`, so workers never wait on each other's rows and never
 ///   claim a job twice; ``claim(limit:leaseDuration:)`` takes a batch in one statement.

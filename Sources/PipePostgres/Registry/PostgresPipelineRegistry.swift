@@ -4,7 +4,7 @@ import PipeCore
 import PipePipeline
 import PostgresNIO
 
-/// The scaled-out ``PipelineRegistry``: definitions in PostgreSQL, shared by every replica.
+/// The scaled-out `PipelineRegistry`: definitions in PostgreSQL, shared by every replica.
 ///
 /// Registrations for one account take a transaction-scoped advisory lock on that account, so two replicas
 /// registering at once get two consecutive versions (never one number twice) and the account's limits hold.
@@ -19,7 +19,7 @@ public final class PostgresPipelineRegistry: PipelineRegistry {
     private let limits: PipelineRegistryLimits
     private let now: @Sendable () -> Date
 
-    /// A registry on a migrated database (``PostgresStores/open(url:options:logger:)`` migrates).
+    /// A registry on a database that ``PostgresMigrator/migrate(_:)`` brought up to date.
     ///
     /// - Parameters:
     ///   - database: the database.

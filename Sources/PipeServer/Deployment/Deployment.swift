@@ -41,6 +41,7 @@ public final class Deployment: Sendable {
     ///
     /// - Parameters:
     ///   - configuration: where and how.
+    ///   - jobConcurrency: how many jobs this process runs at once (when it runs workers).
     ///   - logger: the deployment's logger.
     /// - Throws: `unavailable` when a store cannot be opened; `conflict` when the database schema is older than
     ///   this build and `migrateOnStart` is off, or newer than this build.
