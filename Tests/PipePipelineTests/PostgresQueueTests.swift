@@ -129,6 +129,32 @@ struct PostgresQueueTests {
         #expect(try await alive.complete(again).state == .succeeded)
     }
 
+    @Test("a one-time step runs once across replicas starting together; one that fails runs again next time")
+    func onceAcrossReplicas() async throws {
+        let databases = try await replicas(4)
+        defer { databases.forEach { $0.close() } }
+        try await PostgresMigrator.migrate(databases[0])
+        let runs = try await withThrowingTaskGroup(of: Int?.self) { group in
+            for (index, database) in databases.enumerated() {
+                group.addTask {
+                    try await database.once("first-admin") { () throws(PipeError) in
+                        try? await Task.sleep(for: .milliseconds(50))  // long enough for the others to arrive
+                        return index
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int?]()) { $0.append($1) }
+        }
+        #expect(runs.compactMap { $0 }.count == 1)
+        await #expect(throws: PipeError.self) {
+            _ = try await databases[1].once("flaky") { () throws(PipeError) -> Int in
+                throw PipeError(.unavailable, "the step failed")
+            }
+        }
+        #expect(try await databases[2].once("flaky") { () throws(PipeError) in 7 } == 7)
+        #expect(try await databases[3].once("flaky") { () throws(PipeError) in 8 } == nil)
+    }
+
     @Test("malformed database URLs and schema names are refused before connecting")
     func settings() async throws {
         for url in ["", "http://x/y", "postgres://127.0.0.1/db", "postgres://u@/db", "postgres://u@h:99999/db",

@@ -173,15 +173,22 @@ public final class EmbeddedServices: Sendable {
     public func bootstrapAdmin() async throws(PipeError) -> FirstAdmin? {
         let marker = directory.appendingPathComponent("admin-created")
         guard !FileManager.default.fileExists(atPath: marker.path) else { return nil }
+        let first = try await createFirstAdmin()
+        do {
+            try Data(first.account.id.rawValue.utf8).write(to: marker, options: .atomic)
+        } catch {
+            throw PipeError(.unavailable, "cannot write \(marker.path): \(error.localizedDescription)")
+        }
+        return first
+    }
+
+    /// Creates an admin service account with an API key, unconditionally: the caller records that it happened
+    /// (a marker file here; a row in the shared database for replicas).
+    package func createFirstAdmin() async throws(PipeError) -> FirstAdmin {
         // The bootstrap acts as a principal that exists only for this call: the deployment itself.
         let deployment = Principal(id: try UserID("deployment"), kind: .serviceAccount, roles: [AccessPolicy.adminRole])
         let admin = try await auth.createServiceAccount(name: "admin", roles: [AccessPolicy.adminRole], as: deployment)
         let key = try await auth.createAPIKey(for: admin.id, name: "first admin key", as: deployment)
-        do {
-            try Data(admin.id.rawValue.utf8).write(to: marker, options: .atomic)
-        } catch {
-            throw PipeError(.unavailable, "cannot write \(marker.path): \(error.localizedDescription)")
-        }
         return FirstAdmin(account: admin, apiKey: key.key)
     }
 }

@@ -91,9 +91,12 @@ extension RemoteTransport {
         return response
     }
 
+    /// The file's size, found by seeking to its end (every attempt seeks to where it writes first). Not `fstat`:
+    /// release builds resolve `struct stat`'s members through CoreFoundation, which this file cannot import
+    /// portably (MemberImportVisibility).
     private static func size(of fd: Int32) -> Int64 {
-        var info = stat()
-        return fstat(fd, &info) == 0 ? Int64(info.st_size) : 0
+        let end = lseek(fd, 0, SEEK_END)
+        return end < 0 ? 0 : Int64(end)
     }
 
     /// The SHA-256 of the file behind `fd`, in hex.

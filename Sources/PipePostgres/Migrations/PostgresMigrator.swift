@@ -23,6 +23,7 @@ public enum PostgresMigrator {
     /// Every migration, in the order they apply. Append only.
     static var migrations: [PostgresMigration] {
         PostgresSchema.jobs + PostgresSchema.pipelines + PostgresSchema.storage + PostgresSchema.auth
+            + PostgresSchema.deployment
     }
 
     /// Applies what is missing; returns the names applied now (empty when the schema was current).

@@ -117,6 +117,9 @@ public final class Deployment: Sendable {
 
     /// Creates the first admin unless one was made before; `nil` when it was.
     public func bootstrapAdmin() async throws(PipeError) -> FirstAdmin? {
-        try await services.bootstrapAdmin()
+        guard let database else { return try await services.bootstrapAdmin() }
+        // Replicas may keep separate directories: the database records it, once for all of them.
+        let services = self.services
+        return try await database.once("first-admin") { () throws(PipeError) in try await services.createFirstAdmin() }
     }
 }
