@@ -147,7 +147,10 @@ public actor PipelineJobs {
         let number = nextListener
         nextListener += 1
         listeners[id, default: [:]][number] = continuation
-        followOtherProcesses()
+        if followOtherProcesses() {
+            // A change that committed between the read above and this registration went unseen: look again.
+            Task { await self.changed(id) }
+        }
         continuation.onTermination = { [weak self] _ in
             Task { await self?.removeListener(number, of: id) }
         }
@@ -170,8 +173,12 @@ public actor PipelineJobs {
             return PipelineJobResult(
                 job: job, records: [], steps: [], deadLetters: [], error: job.state == .succeeded ? nil : error)
         }
-        followOtherProcesses()
-        return await withCheckedContinuation { waiters[id, default: []].append($0) }
+        let following = followOtherProcesses()
+        return await withCheckedContinuation { continuation in
+            waiters[id, default: []].append(continuation)
+            // The job may have finished elsewhere between the read above and this registration: look again.
+            if following { Task { await self.changed(id) } }
+        }
     }
 
     /// Cancels a job. A running one stops within a thousand records or a quarter of a second, and never
@@ -200,8 +207,10 @@ public actor PipelineJobs {
                 }
                 let leases: [JobLease]
                 do {
-                    leases = try await queue.claim(limit: concurrency - running, leaseDuration: leaseDuration)
+                    // Batches are bounded by the queues (at most 1,000 a claim); slots beyond fill on the next turn.
+                    leases = try await queue.claim(limit: min(concurrency - running, 1_000), leaseDuration: leaseDuration)
                 } catch {
+                    environment.logger.warning("claiming jobs failed", metadata: ["error": "\(error)"])
                     leases = []
                 }
                 guard !leases.isEmpty else {
@@ -427,14 +436,18 @@ public actor PipelineJobs {
 
     /// Starts following the queue's change feed, once, when the queue has one: then a job a worker in another
     /// process runs reaches this process's watchers and waiters as it changes.
-    private func followOtherProcesses() {
-        guard follower == nil, let changes = queue.changedJobs() else { return }
+    /// - Returns: whether changes are followed (the queue has a feed).
+    @discardableResult
+    private func followOtherProcesses() -> Bool {
+        if follower != nil { return true }
+        guard let changes = queue.changedJobs() else { return false }
         follower = Task { [weak self] in
             for await id in changes {
                 guard let self else { return }
                 await self.changed(id)
             }
         }
+        return true
     }
 
     /// A change from the feed: rereads a watched job (every watched job after a gap in the feed) and passes its
@@ -445,12 +458,7 @@ public actor PipelineJobs {
         for id in watched where (listeners[id] != nil || waiters[id] != nil) && !active.contains(id) {
             guard let job = try? await queue.job(id), !active.contains(id) else { continue }
             publish(id, .state(job.state))
-            if job.state.isTerminal && results[id] == nil {
-                let error = job.error.map { PipeError(job.state == .cancelled ? .cancelled : .pipelineStageFailed, $0) }
-                settle(
-                    PipelineJobResult(
-                        job: job, records: [], steps: [], deadLetters: [], error: job.state == .succeeded ? nil : error))
-            }
+            if job.state.isTerminal && results[id] == nil { settleFinished(job) }
         }
     }
 
@@ -468,7 +476,18 @@ public actor PipelineJobs {
                     PipelineJobResult(
                         job: job, records: [], steps: [], deadLetters: [],
                         error: PipeError(.cancelled, "the job was cancelled")))
+            } else if job.state.isTerminal && results[id] == nil {
+                // Another worker (another replica) finished it after this one lost the lease.
+                settleFinished(job)
             }
         }
+    }
+
+    /// Settles a job that finished elsewhere, rebuilt from the queue's record (no records or counts).
+    private func settleFinished(_ job: Job) {
+        let error = job.error.map { PipeError(job.state == .cancelled ? .cancelled : .pipelineStageFailed, $0) }
+        settle(
+            PipelineJobResult(
+                job: job, records: [], steps: [], deadLetters: [], error: job.state == .succeeded ? nil : error))
     }
 }

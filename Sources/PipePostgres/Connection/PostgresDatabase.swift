@@ -42,7 +42,8 @@ public final class PostgresDatabase: Sendable {
     ///   - url: where; `sslmode` is `disable`, `prefer` (the default) or `require`.
     ///   - schema: the schema Pipe's tables live in (created when missing); `nil` for the server's `search_path`
     ///     (normally `public`). Several deployments can share one database in different schemas.
-    ///   - maxConnections: the most connections this process opens.
+    ///   - maxConnections: the most connections this process opens (at least 4 with a ``PostgresJobQueue`` whose
+    ///     notifications are on: its two listeners each hold one for good).
     ///   - logger: where the pool logs.
     /// - Throws: `invalid_argument` for a malformed URL or schema name; `unavailable` when the database does not
     ///   answer within the connect timeout.
@@ -63,9 +64,16 @@ public final class PostgresDatabase: Sendable {
             client: PostgresClient(configuration: configuration, backgroundLogger: logger), settings: settings,
             logger: logger)
         for await _ in database.started {}
-        do {
+        do throws(PipeError) {
             if let schema {
-                try await database.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
+                do {
+                    try await database.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
+                } catch {
+                    // Two replicas creating it at once: the loser's IF NOT EXISTS can still fail on the catalog's
+                    // unique index. The schema exists then, which is all that was asked.
+                    guard try await !database.query("SELECT 1 FROM pg_namespace WHERE nspname = \(schema)").isEmpty
+                    else { throw error }
+                }
             } else {
                 try await database.execute("SELECT 1")
             }

@@ -16,6 +16,9 @@ final class JobChangeFeed: Sendable {
     /// Started by the first subscriber: a process nobody watches jobs through (a worker) never listens.
     private let listener = Mutex<NotificationListener?>(nil)
     private let stopped = Mutex(false)
+    /// A "reread everything" now and then, for notifications lost without the connection noticing (half-open).
+    private let heartbeat = Mutex<Task<Void, Never>?>(nil)
+    static let rereadInterval: Duration = .seconds(30)
 
     init(database: PostgresDatabase) {
         self.database = database
@@ -29,6 +32,11 @@ final class JobChangeFeed: Sendable {
             listener = NotificationListener(database: database, channel: Self.channel) { [subscribers] payload in
                 subscribers.send(payload.flatMap { try? JobID($0) })
             }
+            heartbeat.withLock { heartbeat in
+                heartbeat = Task { [subscribers] in
+                    while (try? await Task.sleep(for: Self.rereadInterval)) != nil { subscribers.send(nil) }
+                }
+            }
         }
         return stream
     }
@@ -36,6 +44,7 @@ final class JobChangeFeed: Sendable {
     func stop() {
         stopped.withLock { $0 = true }
         listener.withLock { $0?.stop() }
+        heartbeat.withLock { $0?.cancel() }
         subscribers.finishAll()
     }
 
@@ -58,7 +67,10 @@ final class JobChangeFeed: Sendable {
         }
 
         func send(_ id: JobID?) {
-            for continuation in state.withLock({ Array($0.streams.values) }) { continuation.yield(id) }
+            for continuation in state.withLock({ Array($0.streams.values) }) {
+                // A subscriber that fell behind lost the oldest changes: tell it to reread what it follows.
+                if case .dropped = continuation.yield(id) { continuation.yield(nil) }
+            }
         }
 
         func finishAll() {

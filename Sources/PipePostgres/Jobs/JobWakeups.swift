@@ -63,10 +63,9 @@ final class WakeBoard: Sendable {
         guard let id else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                do {
-                    try await Task.sleep(for: timeout)
-                    self.fire(id)
-                } catch {}  // cancelled: the waiter was woken first
+                // Woken first, or the waiting task was cancelled: either way the waiter must not outlive this.
+                try? await Task.sleep(for: timeout)
+                self.fire(id)
             }
             await withCheckedContinuation { continuation in
                 let firedAlready = state.withLock { state in

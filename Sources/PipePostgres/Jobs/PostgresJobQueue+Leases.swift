@@ -44,8 +44,9 @@ extension PostgresJobQueue {
                     token: try row["lease_token"].decode(String.self), expiresAt: expires)
                 leases.append((try row["ready_at"].decode(Double.self), try row["seq"].decode(Int64.self), lease))
             } catch {
-                // One unreadable row must not stop every later claim: it is filed as a dead letter.
-                try await deadLetterUnreadable(row, error: error, at: stamp)
+                // One unreadable row must not stop every later claim: it is filed as a dead letter. If even that
+                // fails, its lease lapses and a later claim tries again; the rest of the batch still runs.
+                try? await deadLetterUnreadable(row, error: error, at: stamp)
             }
         }
         // RETURNING keeps no order; workers start the oldest first.
@@ -210,7 +211,8 @@ extension PostgresJobQueue {
     }
 
     /// Sweeps lapsed leases before a claim, at most every quarter second of the queue's clock: leases last
-    /// seconds, so sweeping on every claim would only add a round trip to each.
+    /// seconds, so sweeping on every claim would only add a round trip to each. A lapsed job is therefore claimable
+    /// again within a quarter second of its lease's end (the protocol's "at once", to that precision).
     func expireLeasesIfDue(at stamp: Double) async throws(PipeError) {
         guard leaseSweep.isDue(at: stamp) else { return }
         try await expireLeases(at: stamp)

@@ -54,9 +54,10 @@ public struct DatabaseSettings: Sendable, Hashable {
                 throw PipeError(.invalidArgument, "database must be a postgres:// URL", details: ["field": "database"])
             }
         }
-        guard (1...500).contains(maxConnections) else {
+        // The queue's two listeners (new jobs, job events) each hold a connection for good; the rest serve queries.
+        guard (4...500).contains(maxConnections) else {
             throw PipeError(
-                .invalidArgument, "databaseMaxConnections must be 1–500", details: ["field": "databaseMaxConnections"])
+                .invalidArgument, "databaseMaxConnections must be 4–500", details: ["field": "databaseMaxConnections"])
         }
         guard effectiveQueue == .sqlite || url != nil else {
             throw PipeError(.invalidArgument, "queue: postgres needs a database URL", details: ["field": "queue"])
