@@ -126,8 +126,9 @@ struct JobWorkers: Service {
             if deployment.configuration.database.workers {
                 await deployment.services.runWorkers()
             } else {
-                // A gateway-only replica: jobs run in `pipe worker` processes; auth upkeep still runs here.
-                await deployment.services.auth.runMaintenance()
+                // A gateway-only replica: jobs run in `pipe worker` processes; auth upkeep still runs here, until
+                // shutdown (it loops until cancelled, so a graceful stop has to cancel it).
+                await cancelWhenGracefulShutdown { await deployment.services.auth.runMaintenance() }
             }
         } onGracefulShutdown: {
             Task { await deployment.services.stopWorkers() }
