@@ -94,7 +94,9 @@ struct PostgresQueueTests {
         let worker = PostgresJobQueue(database: databases[0])
         let gateway = PostgresJobQueue(database: databases[1])
         defer { [worker, gateway].forEach { $0.close() } }
-        // Let the worker's listener subscribe: its first subscription wakes nobody yet, so drain that.
+        // The first wait starts the worker's listener; let it subscribe, then drain the wake-up its subscription
+        // leaves for nobody.
+        await worker.waitForJobs(upTo: .milliseconds(1))
         try await Task.sleep(for: .milliseconds(300))
         await worker.waitForJobs(upTo: .milliseconds(1))
         for _ in 0..<3 {

@@ -13,13 +13,11 @@ public final class PostgresDatabase: Sendable {
     let logger: Logger
     /// Where it connects, without the password (for messages).
     public let endpoint: String
-    let settings: PostgresSettings
     /// The task running the pool; cancelled by `close()`.
     private let runner: Task<Void, Never>
 
     private init(client: PostgresClient, settings: PostgresSettings, logger: Logger) {
         self.client = client
-        self.settings = settings
         self.logger = logger
         endpoint = settings.endpoint
         // The pool needs `run()` for its whole life. It is not structured under a caller's task because stores open

@@ -4,14 +4,8 @@ import PostgresNIO
 /// How PostgreSQL's failures read as `PipeError`s.
 enum PostgresErrors {
     /// SQLSTATE codes the stores act on.
-    static let uniqueViolation = "23505"
     static let serializationFailure = "40001"
     static let deadlockDetected = "40P01"
-
-    /// The SQLSTATE of a server error, if `error` is one.
-    static func sqlState(_ error: any Error) -> String? {
-        (error as? PSQLError)?.serverInfo?[.sqlState]
-    }
 
     static func pipeError(_ error: any Error, endpoint: String) -> PipeError {
         if let error = error as? PipeError { return error }

@@ -10,25 +10,35 @@ import Synchronization
 /// arrives while no worker waits is remembered, so a worker that was busy claiming when it came does not sleep
 /// past it.
 final class JobWakeups: Sendable {
+    private let database: PostgresDatabase
+    private let channel: String
     private let board = WakeBoard()
-    private let listener: NotificationListener
+    /// Started by the first wait: a process that never waits for jobs (a gateway-only replica) never listens.
+    private let listener = Mutex<NotificationListener?>(nil)
+    private let stopped = Mutex(false)
 
     init(database: PostgresDatabase, channel: String) {
-        // One new job needs one worker: waking every idle worker for each would have them all race to claim it.
-        // After a reconnection (`nil`) jobs may have come unannounced, so everyone looks.
-        listener = NotificationListener(database: database, channel: channel) { [board] payload in
-            if payload == nil { board.wakeAll() } else { board.wakeOne() }
-        }
+        self.database = database
+        self.channel = channel
     }
 
     /// Stops listening and releases every waiter.
     func stop() {
-        listener.stop()
+        stopped.withLock { $0 = true }
+        listener.withLock { $0?.stop() }
         board.wakeAll()
     }
 
     /// Returns at the next notification, or after `timeout`.
     func wait(upTo timeout: Duration) async {
+        listener.withLock { listener in
+            guard listener == nil, !stopped.withLock({ $0 }) else { return }
+            // One new job needs one worker: waking every idle worker for each would have them all race to claim
+            // it. After a (re)subscription (`nil`) jobs may have come unannounced, so everyone looks.
+            listener = NotificationListener(database: database, channel: channel) { [board] payload in
+                if payload == nil { board.wakeAll() } else { board.wakeOne() }
+            }
+        }
         await board.wait(upTo: timeout)
     }
 }
