@@ -97,6 +97,10 @@ public final class PipeClient: Sendable {
         /// Local copies of small objects read with `storage.getObject`, validated with the deployment on every read
         /// (default none).
         public var cache: RemoteObjectCache? = nil
+        /// The most job event streams (`jobs.events`) followed at once over HTTP/1.1 connections to the deployment
+        /// (default 64; over HTTP/2 they share connections). Event streams have connections of their own, apart
+        /// from the ones API calls use, so following jobs never holds calls up.
+        public var maxEventStreams = 64
 
         /// The defaults.
         public init() {}
@@ -113,20 +117,25 @@ public final class PipeClient: Sendable {
         }
         let http = try CurlHTTPClient(configuration: options.http, logger: logger)
         let session = SessionManager(credentials: credentials, store: sessions)
-        let transport = RemoteTransport(base: url, http: http, session: session, retry: options.retry)
+        var streams = options.http
+        streams.requestTimeout = nil  // a job may run for hours; a silent connection still ends at the stall timeout
+        streams.maxConnectionsPerHost = max(1, options.maxEventStreams)
+        streams.maxConnections = max(streams.maxConnections, streams.maxConnectionsPerHost)
+        let transport = RemoteTransport(
+            base: url, http: http, session: session, retry: options.retry, streams: streams, logger: logger)
         let backend = RemoteAuth(transport: transport)
         await session.attach(backend)
         do throws(PipeError) {
             try await session.restore()
         } catch {
-            http.shutdown()
+            transport.shutdown()
             throw error
         }
         return PipeClient(
             auth: AuthClient(session: session, backend: backend),
             storage: RemoteStorage(transport: transport, cache: options.cache),
             transfers: RemoteTransfers(transport: transport), pipelines: RemotePipelines(transport: transport),
-            jobs: RemoteJobs(transport: transport), stop: { http.shutdown() })
+            jobs: RemoteJobs(transport: transport), stop: { transport.shutdown() })
     }
 
     /// Stops what the client started (in-process workers, after their running jobs; the HTTP transport). Call it

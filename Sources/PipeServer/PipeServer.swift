@@ -8,6 +8,7 @@ import PipeCore
 import PipePipeline
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// The gateway: one HTTP API in front of a ``Deployment``.
 ///
@@ -102,7 +103,28 @@ public final class PipeServer: Sendable {
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         defer { deployment.close() }
-        try await application.runService()
+        // A service group shuts its services down in reverse order, and the application's own group stops the HTTP
+        // server first, which waits for every open response. `EventStreamCloser`, listed last, goes first: it ends
+        // the job event streams, which would otherwise hold the server's shutdown up until their jobs end.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: application),
+                    .init(service: EventStreamCloser(jobs: deployment.jobs), successTerminationBehavior: .ignore),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Waits for the graceful shutdown to begin, then ends every job event stream (see
+/// ``PipelineJobs/endEventStreams()``): their clients follow the jobs again on another replica.
+struct EventStreamCloser: Service {
+    let jobs: PipelineJobs
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await jobs.endEventStreams()
     }
 }
 

@@ -150,7 +150,9 @@ struct TestServer: Sendable {
         return TestServer(port: running.port, adminKey: admin?.apiKey, services: server.deployment.services, running: running)
     }
 
-    func stop() async {
+    /// - Returns: whether it stopped gracefully, without being cancelled after 5 s.
+    @discardableResult
+    func stop() async -> Bool {
         await running.stop()
     }
 }

@@ -219,6 +219,35 @@ final class CurlHTTPClientTests {
         #expect(ContinuousClock.now - start < .seconds(10))
     }
 
+    @Test("a request that times out queued behind busy connections says so")
+    func queuedTimeout() async throws {
+        var configuration = CurlHTTPClient.Configuration()
+        configuration.maxConnectionsPerHost = 1
+        configuration.requestTimeout = nil
+        let single = try CurlHTTPClient(configuration: configuration)
+        defer { single.shutdown() }
+        let slow = HTTPRequest(url: url("/delay/2000"))
+        let busy = Task { try await single.send(slow) }
+        try await waitUntil { single.activeTransferCount == 1 }
+        try await Task.sleep(for: .milliseconds(100))  // the first request holds the one connection
+        var queued = HTTPRequest(url: url("/hello"))
+        queued.timeout = .milliseconds(300)
+        do {
+            _ = try await single.send(queued)
+            Issue.record("a request behind a busy connection completed within its timeout")
+        } catch {
+            #expect(error.code == .timeout)
+            #expect(error.details["timeout"] == "connection")
+            #expect(error.message.contains("all 1 connections this client opens to one host were busy"))
+        }
+        // The timeout held while the request waited: the busy request is still running (curl alone would have
+        // reported the timeout only once the connection came free).
+        #expect(single.activeTransferCount == 1)
+        #expect(try await busy.value.status == 200)
+        // The connection is free again: the same request now goes through.
+        #expect(try await single.send(queued).status == 200)
+    }
+
     @Test("broken servers give errors, not hangs")
     func brokenServers() async throws {
         #expect(await code { _ = try await client.send(HTTPRequest(url: url("/close-mid-body"))) } == .protocolError)

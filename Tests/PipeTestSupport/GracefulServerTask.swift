@@ -36,7 +36,10 @@ public struct GracefulServerTask: Sendable {
 
     /// Shuts the server down gracefully and waits for it; cancels it when that takes longer than `fallback` (a test
     /// that left a request hanging).
-    public func stop(cancellingAfter fallback: Duration = .seconds(5)) async {
+    ///
+    /// - Returns: whether the graceful shutdown finished on its own, without the cancellation.
+    @discardableResult
+    public func stop(cancellingAfter fallback: Duration = .seconds(5)) async -> Bool {
         trigger.triggerGracefulShutdown()
         let task = self.task
         let deadline = Task {
@@ -45,5 +48,13 @@ public struct GracefulServerTask: Sendable {
         }
         _ = await task.result
         deadline.cancel()
+        return !(await deadline.result).isSuccess
+    }
+}
+
+extension Result {
+    fileprivate var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
     }
 }

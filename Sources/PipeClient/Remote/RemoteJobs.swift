@@ -57,9 +57,10 @@ struct RemoteJobs: JobService {
         return JobResult(job: try WireFormat.job(job), records: records, error: error)
     }
 
-    /// Follows `/events`. A dropped or stalled stream (the server sends nothing while a job is quiet, and the
-    /// transport gives up on a silent connection) is opened again; each opening starts with the job's current state,
-    /// so nothing is missed, and the sequence ends at the first terminal state.
+    /// Follows `/events`, over the transport's stream client (`RemoteTransport.streams()`). A dropped stream,
+    /// a silent one (the server sends a keep-alive comment every 15 s, so silence means a dead connection), or one the
+    /// server ended while shutting down is opened again; each opening starts with the job's current state, so
+    /// nothing is missed, and the sequence ends at the first terminal state.
     func events(_ id: JobID) async throws(PipeError) -> AsyncThrowingStream<JobEvent, any Error> {
         // The first opening happens here, so a job that does not exist (or is not the caller's) throws at once.
         let first = try await open(id)
@@ -89,6 +90,9 @@ struct RemoteJobs: JobService {
                                 }
                             }
                         }
+                        // The server ended the stream before the job ended (it is shutting down): follow the job
+                        // again after a pause, on whichever replica answers.
+                        try? await Task.sleep(for: .milliseconds(250))
                     } catch let error as PipeError where RemoteTransport.isTransient(error) && failures < 5 {
                         failures += 1
                         try? await Task.sleep(for: .milliseconds(200 * failures))
@@ -108,7 +112,7 @@ struct RemoteJobs: JobService {
         var call = RemoteTransport.Call(.get, Self.jobPath(id) + "/events")
         call.headers.add(name: "Accept", value: "text/event-stream")
         let request = try await transport.request(for: call)
-        let response = try await transport.http.execute(request)
+        let response = try await transport.streams().execute(request)
         guard response.status == 200 else {
             let body = (try? await response.body.collect(upTo: 64 << 10)) ?? []
             throw WireFormat.error(status: response.status, body: body, headers: response.headers)

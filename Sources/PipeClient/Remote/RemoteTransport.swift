@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import PipeCore
 import PipeHTTP
+import Synchronization
 
 /// When a remote client sends a request again.
 ///
@@ -51,14 +53,47 @@ final class RemoteTransport: Sendable {
     let http: CurlHTTPClient
     let session: SessionManager
     let retry: RetryPolicy
+    /// How the client for long-lived streams is set up: no total time limit, its own connections.
+    private let streamConfiguration: CurlHTTPClient.Configuration
+    private let logger: Logger
+    /// The client for job event streams, made on first use (most clients never follow a job); `stopped` after
+    /// ``shutdown()``.
+    private let streamClient = Mutex<(client: CurlHTTPClient?, stopped: Bool)>((nil, false))
 
-    init(base: URL, http: CurlHTTPClient, session: SessionManager, retry: RetryPolicy) {
+    init(
+        base: URL, http: CurlHTTPClient, session: SessionManager, retry: RetryPolicy,
+        streams: CurlHTTPClient.Configuration = CurlHTTPClient.Configuration(), logger: Logger = Logger(label: "pipe.client")
+    ) {
         var text = base.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
         self.base = text
         self.http = http
         self.session = session
         self.retry = retry
+        self.streamConfiguration = streams
+        self.logger = logger
+    }
+
+    /// The client long-lived streams go through. A job's event stream holds its connection for as long as the job
+    /// runs; on the API client's connections, a handful of them would leave API calls queued behind them (and curl
+    /// counts that wait against each call's timeout). On a client of their own they never do.
+    func streams() throws(PipeError) -> CurlHTTPClient {
+        try streamClient.withLock { (state) throws(PipeError) -> CurlHTTPClient in
+            if let client = state.client { return client }
+            guard !state.stopped else { throw PipeError(.cancelled, "the client was shut down") }
+            let client = try CurlHTTPClient(configuration: streamConfiguration, logger: logger)
+            state.client = client
+            return client
+        }
+    }
+
+    /// Stops both HTTP clients: what is in flight fails with `cancelled`.
+    func shutdown() {
+        http.shutdown()
+        streamClient.withLock { state in
+            state.stopped = true
+            state.client?.shutdown()
+        }
     }
 
     /// One API call. `path` is already percent-encoded and may carry a query.

@@ -43,6 +43,21 @@ enum CurlError {
         }
     }
 
+    /// A request whose time ran out before a connection was made: curl's own words ("Failed to resolve host …
+    /// after 0 ms") blame the resolver for what is, far more often, a queue behind busy connections.
+    static func timedOutBeforeConnecting(
+        host: String, port: Int?, limit: Duration?, maxConnectionsPerHost: Int, detail: String
+    ) -> PipeError {
+        let target = port.map { "\(host):\($0)" } ?? host
+        let after = limit.map { " after \($0)" } ?? ""
+        return PipeError(
+            .timeout,
+            "the request timed out\(after) before a connection to \(target) was made: all \(maxConnectionsPerHost) "
+                + "connections this client opens to one host were busy (see maxConnectionsPerHost), "
+                + "or the host name did not resolve in time",
+            details: ["timeout": "connection", "curlCode": String(CURLE_OPERATION_TIMEDOUT.rawValue), "curl": detail])
+    }
+
     static func error(for abort: AbortReason) -> PipeError {
         switch abort {
         case .cancelled: PipeError(.cancelled, "the request was cancelled")

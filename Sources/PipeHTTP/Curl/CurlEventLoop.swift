@@ -34,6 +34,8 @@ final class CurlEventLoop: @unchecked Sendable {
     private let multi: OpaquePointer
     private let options: ClientOptions
     private let logger: Logger
+    /// The per-host connection limit, named in the error of a request that timed out waiting for a connection.
+    private let maxConnectionsPerHost: Int
     private let lock = NSLock()
     private var commands: [Command] = []
     private var stopped = false
@@ -43,6 +45,8 @@ final class CurlEventLoop: @unchecked Sendable {
     /// Easy handles of finished transfers, reset and kept for the next ones: creating a handle
     /// costs more than resetting one (loop thread only).
     private var idleHandles: [UnsafeMutableRawPointer] = []
+    /// The earliest request deadline among transfers not yet sent (loop thread only).
+    private var nextQueueDeadline: ContinuousClock.Instant?
     private static let maxIdleHandles = 64
     private let finished = DispatchSemaphore(value: 0)
     /// How many easy handles exist right now (for tests and diagnostics).
@@ -54,6 +58,7 @@ final class CurlEventLoop: @unchecked Sendable {
         multi = OpaquePointer(handle)
         self.options = options
         self.logger = logger
+        self.maxConnectionsPerHost = maxConnectionsPerHost
         _ = pipe_curl_multi_setopt_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         _ = pipe_curl_multi_setopt_long(handle, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxConnections)
         _ = pipe_curl_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, maxConnections)
@@ -136,7 +141,7 @@ final class CurlEventLoop: @unchecked Sendable {
                     transfer.responseBody.wakeReader()
                 }
             }
-            curl_multi_poll(m, nil, 0, 1000, nil)
+            curl_multi_poll(m, nil, 0, expireQueuedTransfers(), nil)
         }
         for transfer in Array(transfers.values) { abort(transfer, reason: .shutdown) }
         for handle in idleHandles { curl_easy_cleanup(handle) }
@@ -154,6 +159,11 @@ final class CurlEventLoop: @unchecked Sendable {
         }
         do {
             transfer.lastActivity = .now  // the stall clock starts when the transfer does, not when it queued
+            if let limit = transfer.settings.requestTimeout {
+                let deadline = ContinuousClock.now + limit
+                transfer.queueDeadline = deadline
+                nextQueueDeadline = min(nextQueueDeadline ?? deadline, deadline)
+            }
             let easy = try CurlEasy.make(for: transfer, client: options, reusing: idleHandles.popLast())
             transfers[transfer.id] = transfer
             activeTransfers.store(transfers.count, ordering: .relaxed)
@@ -173,10 +183,62 @@ final class CurlEventLoop: @unchecked Sendable {
         if code == CURLE_OK {
             result = .success(())
         } else {
-            result = .failure(CurlError.error(code, detail: transfer.errorDetail, abort: transfer.abortReason))
+            var error = CurlError.error(code, detail: transfer.errorDetail, abort: transfer.abortReason)
+            // curl blames the resolver ("Failed to resolve host … after 0 ms") for time spent in its queue.
+            if code == CURLE_OPERATION_TIMEDOUT, transfer.abortReason == nil, let easy = transfer.easy,
+                Self.notSent(easy)
+            {
+                error = timedOutBeforeSending(transfer)
+            }
+            result = .failure(error)
         }
         release(transfer)
         transfer.finish(result)
+    }
+
+    /// Whether `easy` has not begun sending its request: it is still waiting, in curl's queue, for one of the
+    /// connections the per-host limit allows, or still resolving or connecting.
+    private static func notSent(_ easy: OpaquePointer) -> Bool {
+        var pretransfer: curl_off_t = 0
+        let code = pipe_curl_easy_getinfo_offset(UnsafeMutableRawPointer(easy), CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
+        return code == CURLE_OK && pretransfer == 0
+    }
+
+    /// The error of a request whose time ran out before it was sent.
+    private func timedOutBeforeSending(_ transfer: Transfer) -> PipeError {
+        CurlError.timedOutBeforeConnecting(
+            host: transfer.request.url.host ?? "the host", port: transfer.request.url.port,
+            limit: transfer.settings.requestTimeout, maxConnectionsPerHost: maxConnectionsPerHost,
+            detail: transfer.errorDetail)
+    }
+
+    /// Ends the transfers whose request timeout passed while they waited for a connection, and returns how long
+    /// the loop may sleep before the next one is due (at most a second).
+    ///
+    /// curl counts the wait in its queue against `CURLOPT_TIMEOUT` but acts on it only once a connection frees
+    /// up, so a request queued behind long-lived ones would outlive its timeout by as long as they last.
+    private func expireQueuedTransfers() -> Int32 {
+        let now = ContinuousClock.now
+        guard let due = nextQueueDeadline else { return 1000 }
+        if due > now { return Self.milliseconds(until: due, from: now) }
+        nextQueueDeadline = nil
+        for transfer in Array(transfers.values) {
+            guard let deadline = transfer.queueDeadline, let easy = transfer.easy, Self.notSent(easy) else {
+                transfer.queueDeadline = nil  // sending: curl's own timeout covers it from here
+                continue
+            }
+            if deadline <= now {
+                release(transfer)
+                transfer.finish(.failure(timedOutBeforeSending(transfer)))
+            } else {
+                nextQueueDeadline = min(nextQueueDeadline ?? deadline, deadline)
+            }
+        }
+        return nextQueueDeadline.map { Self.milliseconds(until: $0, from: now) } ?? 1000
+    }
+
+    private static func milliseconds(until deadline: ContinuousClock.Instant, from now: ContinuousClock.Instant) -> Int32 {
+        Int32(clamping: min(1000, max(1, (deadline - now).milliseconds)))
     }
 
     private func abort(_ transfer: Transfer, reason: CurlError.AbortReason) {

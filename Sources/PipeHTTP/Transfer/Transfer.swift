@@ -44,6 +44,9 @@ final class Transfer: @unchecked Sendable {
     var sentBytes: Int64 = 0
     var receivedBytes = 0
     var lastActivity = ContinuousClock.now
+    /// When the request timeout runs out, while the request is not yet sent; `nil` once it is (curl's own
+    /// timeout covers it then) or without a timeout.
+    var queueDeadline: ContinuousClock.Instant?
     var lastProgress: HTTPProgress?
     var abortReason: CurlError.AbortReason?
     /// Data arrived for a reader that waits; the loop wakes it after this round of reading.

@@ -36,6 +36,8 @@ public actor PipelineJobs {
     /// Event streams by job, each under a number so a stream its reader dropped can be removed.
     private var listeners: [JobID: [Int: AsyncStream<JobEvent>.Continuation]] = [:]
     private var nextListener = 0
+    /// Set by ``endEventStreams()``: new streams give the current state and end.
+    private var eventStreamsEnded = false
     private var draining = false
     private var running = 0
     /// Follows other processes' changes to the jobs this runner's callers watch (queues shared by replicas).
@@ -136,7 +138,7 @@ public actor PipelineJobs {
         let (stream, continuation) = AsyncStream<JobEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
         if let job = try? await queue.job(id) {
             continuation.yield(.state(job.state))
-            if job.state.isTerminal || results[id] != nil {
+            if job.state.isTerminal || results[id] != nil || eventStreamsEnded {
                 continuation.finish()
                 return stream
             }
@@ -229,6 +231,19 @@ public actor PipelineJobs {
     /// Stops claiming new jobs; ``run()`` returns once the running ones have finished.
     public func shutdown() {
         draining = true
+    }
+
+    /// Ends every job event stream now, and each one opened from now on after its first event (the current state).
+    ///
+    /// For a server shutting down: a stream follows a job for as long as it runs, so open ones would hold the
+    /// shutdown up. Its follower, seeing the stream end before the job did, opens it again (on another replica).
+    public func endEventStreams() {
+        eventStreamsEnded = true
+        let open = listeners
+        listeners = [:]
+        for streams in open.values {
+            for continuation in streams.values { continuation.finish() }
+        }
     }
 
     /// Updates the queue gauges about once a second.

@@ -82,11 +82,11 @@ struct JobRoutes {
     /// Server-Sent Events: the job's current state first, then each change and progress report, until it ends.
     func events(_ context: PipeRequestContext) async throws(PipeError) -> Response {
         let stream = try await jobs.events(try context.jobID(), as: context.principal)
-        let bytes = stream.map { event in ByteBuffer(string: Self.serverSentEvent(event)) }
+        let messages = stream.map { @Sendable event in ByteBuffer(string: Self.serverSentEvent(event)) }
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: ResponseBody(asyncSequence: bytes))
+            body: ResponseBody(asyncSequence: ServerSentEventStream.body(messages)))
     }
 
     static func serverSentEvent(_ event: JobEvent) -> String {
