@@ -1,7 +1,7 @@
 import Foundation
 import MetricsTestKit
 import PipeCore
-import PipeStorage
+@testable import PipeStorage
 import Testing
 import PipeTestSupport
 
@@ -44,6 +44,41 @@ struct CacheTests {
         try await storage.putObject(Array("v3".utf8), in: bucket, at: key, as: alice)
         _ = try await storage.getObject(in: bucket, at: key, as: alice)
         #expect(await pipeError { _ = try await storage.getObject(in: bucket, at: key, as: StorageFixture.bob) }?.code == .bucketNotFound)
+    }
+
+    @Test("a hot object stays in memory while nothing is written; a write in flight, or a writer that died in one, bounds that to a second")
+    func confirmationLifetime() async throws {
+        let fixture = try await StorageFixture { $0.cacheCapacity = 1 << 20 }
+        defer { fixture.remove() }
+        let storage = fixture.storage
+        let (bucket, key) = (BucketName.named("hot"), ObjectKey.named("config.json"))
+        _ = try await storage.createBucket(bucket, as: alice)
+        try await storage.putObject(Array("v1".utf8), in: bucket, at: key, as: alice)
+        _ = try await storage.getObject(in: bucket, at: key, as: alice)  // read and confirmed, no write in flight
+        let lapse = ObjectCache.confirmationLifetime + .milliseconds(200)
+        try await Task.sleep(for: lapse)
+        #expect(storage.objectInMemory(in: bucket, at: key, as: alice) != nil, "no write since: still current")
+
+        // Another process begins a write and dies before ending it.
+        let other = try SharedChangeCounter(path: fixture.directory + "/storage.sqlite.changes")
+        other.begin()
+        #expect(storage.objectInMemory(in: bucket, at: key, as: alice) == nil, "a write began: confirm again")
+        _ = try await storage.getObject(in: bucket, at: key, as: alice)  // confirmed while the write looks in flight
+        #expect(storage.objectInMemory(in: bucket, at: key, as: alice) != nil)
+        try await Task.sleep(for: lapse)
+        #expect(storage.objectInMemory(in: bucket, at: key, as: alice) == nil, "an unbalanced confirmation lapses")
+        #expect(try await storage.getObject(in: bucket, at: key, as: alice).bytes == Array("v1".utf8))
+
+        // The write ends after all (a slow writer, not a dead one): confirmations stand again.
+        other.end()
+        try await Task.sleep(for: lapse)  // the unbalanced confirmation lapses first
+        _ = try await storage.getObject(in: bucket, at: key, as: alice)
+        try await Task.sleep(for: lapse)
+        #expect(storage.objectInMemory(in: bucket, at: key, as: alice) != nil)
+        // A write by this process ends the confirmation at once.
+        try await storage.putObject(Array("v2".utf8), in: bucket, at: key, options: PutObjectOptions(upsert: true), as: alice)
+        #expect(storage.objectInMemory(in: bucket, at: key, as: alice) == nil)
+        #expect(try await storage.getObject(in: bucket, at: key, as: alice).bytes == Array("v2".utf8))
     }
 
     @Test("big objects bypass the cache and the total stays within its capacity")

@@ -5,8 +5,9 @@
 //
 // With `--gets-only` the objects are put once, unmeasured, and only gets are timed (each round reads every object
 // again, so rounds after the first read hot objects).
-// Puts `count` objects of `size` bytes (`concurrency` calls in flight), then gets each of them back, and prints the
-// best round's puts and gets per second as `put N/s` and `get N/s` lines (parsed by scripts/compare-client.sh).
+// Puts `count` objects of `size` bytes (`concurrency` calls in flight), `rounds` times, then gets each of them back,
+// `rounds` times, and prints the best round's puts and gets per second as `put N/s` and `get N/s` lines (parsed by
+// scripts/compare-client.sh, whose curl runs go in the same order).
 // Embedded mode opens (creating) the stores in DIR and acts as their first admin.
 import Foundation
 import PipeClient
@@ -107,10 +108,14 @@ if arguments.contains("--gets-only") {
         })
     }
 }
+// The same order as the curl runs in scripts/compare-client.sh: every put round, then every get round. The first get
+// round reads objects just written; the later ones read them again, as curl's do.
 for _ in 0..<(arguments.contains("--gets-only") ? 0 : rounds) {
     puts.append(try await measure { key in
         _ = try await storage.putObject(body, in: bucket, at: key, options: PutObjectOptions(upsert: true))
     })
+}
+for _ in 0..<(arguments.contains("--gets-only") ? 0 : rounds) {
     gets.append(try await measure { key in
         let object = try await storage.getObject(in: bucket, at: key)
         precondition(object.bytes.count == size)

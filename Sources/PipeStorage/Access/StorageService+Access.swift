@@ -19,17 +19,17 @@ extension StorageService {
     func readableObject(_ bucket: BucketName, _ key: ObjectKey, by principal: Principal?) async throws(PipeError)
         -> (bucket: BucketRecord, object: ObjectRecord, confirmation: ObjectCache.Confirmation?)
     {
-        // Taken before the read: if it still holds later, nothing committed since could be missing from the read.
-        let counter = metadata.changeCounter?.value
+        // Taken before the read: while it holds, nothing committed since could be missing from the read.
+        let snapshot = metadata.changeCounter?.snapshot()
         let (record, object) = try await metadata.bucketAndObject(bucket, key)
         guard let record, Self.discovers(record, principal) else {
             throw PipeError.noBucket(bucket)
         }
         try authorize(principal, .read, on: .object(bucket, key), in: record, hiddenAs: .objectNotFound)
         guard let object else { throw PipeError.noObject(bucket, key) }
-        let confirmation = counter.map {
+        let confirmation = snapshot.map {
             ObjectCache.Confirmation(
-                bucket: record, counter: $0, at: .now,
+                bucket: record, counter: $0.started, balanced: $0.balanced, at: .now,
                 cacheControl: ObjectDownload.cacheControl(for: object.info, bucketIsPublic: record.bucket.isPublic))
         }
         return (record, object, confirmation)

@@ -10,8 +10,9 @@ import Synchronization
 /// reader that raced a writer from inserting what it read: entries for replaced versions do not linger in memory.
 ///
 /// An entry can also carry a ``Confirmation``: the bucket record it was read with and the store's change counter
-/// (`SharedChangeCounter`) just before that read. While the counter still has that value nothing was committed
-/// since, so the entry is current without reading the record again (``confirmed(_:_:counter:now:)``).
+/// (`SharedChangeCounter`) just before that read. While the counter still has that value no write has begun since,
+/// so the entry is current without reading the record again (``confirmed(_:_:counter:now:)``): for as long as that
+/// lasts when no write was in flight at the read, for ``confirmationLifetime`` when one was.
 final class ObjectCache: Sendable {
     struct Key: Hashable {
         let bucket: BucketName
@@ -22,13 +23,16 @@ final class ObjectCache: Sendable {
     /// with the `Cache-Control` the object is served with, worked out once rather than per request.
     struct Confirmation {
         var bucket: BucketRecord
+        /// The writes begun before the read (`SharedChangeCounter.Snapshot.started`).
         var counter: UInt64
+        /// No write was in flight as the read began: the confirmation stands for as long as the counter does.
+        var balanced: Bool
         var at: ContinuousClock.Instant
         var cacheControl: String
     }
 
-    /// The longest a confirmation is trusted even when the counter has not moved: the bound on how long a change
-    /// whose writer died before bumping the counter can go unseen.
+    /// The longest an unbalanced confirmation (one read while a write was in flight) is trusted even when the counter
+    /// has not moved: the bound on how long a change whose writer died mid-write can go unseen.
     static let confirmationLifetime: Duration = .seconds(1)
 
     private struct Entry {
@@ -76,7 +80,7 @@ final class ObjectCache: Sendable {
     }
 
     /// The cached object and its bucket's record when its confirmation still stands: the change counter is still
-    /// `counter` and the confirmation is younger than ``confirmationLifetime``. Counts a hit; a miss is not counted
+    /// `counter`, and the confirmation is balanced or younger than ``confirmationLifetime``. Counts a hit; a miss is not counted
     /// (the caller goes on to an ordinary read, which counts it).
     func confirmed(_ bucket: BucketName, _ key: ObjectKey, counter: UInt64, now: ContinuousClock.Instant)
         -> (object: StoredObject, confirmation: Confirmation)?
@@ -85,7 +89,8 @@ final class ObjectCache: Sendable {
         let found: (StoredObject, Confirmation)? = state.withLock { state in
             let id = Key(bucket: bucket, key: key)
             guard let entry = state.entries[id], let confirmation = entry.confirmation,
-                confirmation.counter == counter, now - confirmation.at < Self.confirmationLifetime
+                confirmation.counter == counter,
+                confirmation.balanced || now - confirmation.at < Self.confirmationLifetime
             else { return nil }
             if state.newest != id {
                 Self.unlink(id, in: &state)

@@ -187,8 +187,10 @@ extension SQLiteStorageMetadata {
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PipeError) -> T {
-        // After the commit (or the rollback, which changes nothing but costs nothing to announce).
-        defer { changeCounter?.bump() }
+        // Around the transaction: before it, so a reader's snapshot lapses; after the commit (or the rollback, which
+        // changes nothing but must balance the count), so later snapshots can be balanced again.
+        changeCounter?.begin()
+        defer { changeCounter?.end() }
         do {
             return try await database.write(body)
         } catch {
