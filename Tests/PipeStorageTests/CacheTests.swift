@@ -81,6 +81,30 @@ struct CacheTests {
         #expect(try await storage.getObject(in: bucket, at: key, as: alice).bytes == Array("v2".utf8))
     }
 
+    @Test("when full, the cache drops an object nobody read since it came in before one that was read")
+    func secondChance() {
+        // Room for three 100-byte objects (each costs its bytes and 256 more).
+        let cache = ObjectCache(capacity: 3 * 356, objectLimit: 1000, metrics: StorageMetrics(factory: nil))
+        let bucket = BucketName.named("hot")
+        func object(_ name: String) -> StoredObject {
+            StoredObject(
+                info: ObjectInfo(
+                    bucket: bucket, key: .named(name), size: 100, contentType: "text/plain", etag: name,
+                    createdAt: Date(), updatedAt: Date()),
+                bytes: Array(repeating: 1, count: 100))
+        }
+        for name in ["a", "b", "c"] { cache.insert(object(name), generation: cache.generation) }
+        #expect(cache.lookup(bucket, .named("a")) != nil)  // read: spared once
+        cache.insert(object("d"), generation: cache.generation)
+        #expect(cache.lookup(bucket, .named("b")) == nil, "the oldest object not read since goes first")
+        #expect(cache.lookup(bucket, .named("a")) != nil)
+        #expect(cache.lookup(bucket, .named("c")) != nil && cache.lookup(bucket, .named("d")) != nil)
+        // Everything was read: one more insertion still makes room, passing over each once.
+        cache.insert(object("e"), generation: cache.generation)
+        let kept = ["a", "c", "d", "e"].filter { cache.lookup(bucket, .named($0)) != nil }
+        #expect(kept.count == 3 && kept.contains("e"))
+    }
+
     @Test("big objects bypass the cache and the total stays within its capacity")
     func bounded() async throws {
         let fixture = try await StorageFixture { [metrics] in

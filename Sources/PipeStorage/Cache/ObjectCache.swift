@@ -2,7 +2,8 @@ import CoreMetrics
 import PipeCore
 import Synchronization
 
-/// A size-bounded least-recently-used cache of small whole objects, for hot reads that would otherwise open a file.
+/// A size-bounded cache of small whole objects, for hot reads that would otherwise open a file; the ones not read
+/// lately go first when it is full.
 ///
 /// A cached copy is served only when its ETag and modification time match the object record the reader has just
 /// read, so the cache can never serve bytes of a version that is no longer current, even when another process wrote
@@ -35,12 +36,28 @@ final class ObjectCache: Sendable {
     /// has not moved: the bound on how long a change whose writer died mid-write can go unseen.
     static let confirmationLifetime: Duration = .seconds(1)
 
+    /// An entry's object and confirmation, behind one reference: a hit copies that out of the lock, not the dozen
+    /// strings and arrays inside (each copy an atomic count on memory both cores touch).
+    private final class Payload: Sendable {
+        let object: StoredObject
+        let confirmation: Confirmation?
+
+        init(object: StoredObject, confirmation: Confirmation?) {
+            self.object = object
+            self.confirmation = confirmation
+        }
+    }
+
+    /// A cache slot. Entries are kept in insertion order; a hit only sets `referenced`, and eviction gives a
+    /// referenced entry a second chance (moved to the newest end, bit cleared) before it is dropped ("CLOCK", an
+    /// approximation of least-recently-used whose hits change no links: reordering on every hit meant five hash
+    /// lookups under the lock, which concurrent readers then queued on).
     private struct Entry {
-        var object: StoredObject
-        var confirmation: Confirmation?
+        var payload: Payload
+        var referenced = false
         var previous: Key?
         var next: Key?
-        var cost: Int { object.bytes.count + 256 }
+        var cost: Int { payload.object.bytes.count + 256 }
     }
 
     private struct State {
@@ -62,44 +79,40 @@ final class ObjectCache: Sendable {
         self.metrics = metrics
     }
 
-    /// The current generation, to pass to ``insert(_:generation:)`` after a read.
+    /// The current generation, to pass to ``insert(_:generation:confirmation:)`` after a read.
     var generation: UInt64 { state.withLock { $0.generation } }
 
-    /// The cached object, marked as most recently used; counts a hit or a miss.
+    /// The cached object, marked as recently used; counts a hit or a miss.
     func lookup(_ bucket: BucketName, _ key: ObjectKey) -> StoredObject? {
         guard capacity > 0 else { return nil }
-        let found: StoredObject? = state.withLock { state in
-            let id = Key(bucket: bucket, key: key)
-            guard let entry = state.entries[id] else { return nil }
-            Self.unlink(id, in: &state)
-            Self.pushNewest(id, entry, in: &state)
-            return entry.object
+        let found: Payload? = state.withLock { state in
+            guard let index = state.entries.index(forKey: Key(bucket: bucket, key: key)) else { return nil }
+            state.entries.values[index].referenced = true
+            return state.entries.values[index].payload
         }
         if found != nil { metrics.cacheHits.increment() } else { metrics.cacheMisses.increment() }
-        return found
+        return found?.object
     }
 
     /// The cached object and its bucket's record when its confirmation still stands: the change counter is still
-    /// `counter`, and the confirmation is balanced or younger than ``confirmationLifetime``. Counts a hit; a miss is not counted
-    /// (the caller goes on to an ordinary read, which counts it).
+    /// `counter`, and the confirmation is balanced or younger than ``confirmationLifetime``. Counts a hit; a miss is
+    /// not counted (the caller goes on to an ordinary read, which counts it).
     func confirmed(_ bucket: BucketName, _ key: ObjectKey, counter: UInt64, now: ContinuousClock.Instant)
         -> (object: StoredObject, confirmation: Confirmation)?
     {
         guard capacity > 0 else { return nil }
-        let found: (StoredObject, Confirmation)? = state.withLock { state in
-            let id = Key(bucket: bucket, key: key)
-            guard let entry = state.entries[id], let confirmation = entry.confirmation,
-                confirmation.counter == counter,
+        let found: Payload? = state.withLock { state in
+            guard let index = state.entries.index(forKey: Key(bucket: bucket, key: key)) else { return nil }
+            let payload = state.entries.values[index].payload
+            guard let confirmation = payload.confirmation, confirmation.counter == counter,
                 confirmation.balanced || now - confirmation.at < Self.confirmationLifetime
             else { return nil }
-            if state.newest != id {
-                Self.unlink(id, in: &state)
-                Self.pushNewest(id, entry, in: &state)
-            }
-            return (entry.object, confirmation)
+            state.entries.values[index].referenced = true
+            return payload
         }
-        if found != nil { metrics.cacheHits.increment() }
-        return found
+        guard let found, let confirmation = found.confirmation else { return nil }
+        metrics.cacheHits.increment()
+        return (found.object, confirmation)
     }
 
     /// Records that the cached copy of `object`'s version is current as of `confirmation` (after a read of its
@@ -107,28 +120,35 @@ final class ObjectCache: Sendable {
     func confirm(_ object: ObjectInfo, _ confirmation: Confirmation) {
         guard capacity > 0 else { return }
         state.withLock { state in
-            let id = Key(bucket: object.bucket, key: object.key)
-            guard var entry = state.entries[id], entry.object.info.etag == object.etag,
-                entry.object.info.updatedAt == object.updatedAt
-            else { return }
-            entry.confirmation = confirmation
-            state.entries[id] = entry
+            guard let index = state.entries.index(forKey: Key(bucket: object.bucket, key: object.key)) else { return }
+            let cached = state.entries.values[index].payload.object
+            guard cached.info.etag == object.etag, cached.info.updatedAt == object.updatedAt else { return }
+            state.entries.values[index].payload = Payload(object: cached, confirmation: confirmation)
         }
     }
 
     /// Caches `object` unless it is too big or something was invalidated since `generation`.
     func insert(_ object: StoredObject, generation: UInt64, confirmation: Confirmation? = nil) {
         guard object.bytes.count <= objectLimit, capacity > 0 else { return }
+        let payload = Payload(object: object, confirmation: confirmation)
         let bytes: Int = state.withLock { state in
             guard state.generation == generation else { return state.bytes }
             let id = Key(bucket: object.info.bucket, key: object.info.key)
             if state.entries[id] != nil { Self.remove(id, in: &state) }
-            let entry = Entry(object: object, confirmation: confirmation)
+            let entry = Entry(payload: payload)
+            // Room first, so the newcomer is never what goes. Each referenced entry is passed over once (its bit
+            // cleared), so this ends.
+            while state.bytes + entry.cost > capacity, let oldest = state.oldest {
+                guard var spared = state.entries[oldest], spared.referenced else {
+                    Self.remove(oldest, in: &state)
+                    continue
+                }
+                Self.unlink(oldest, in: &state)
+                spared.referenced = false
+                Self.pushNewest(oldest, spared, in: &state)
+            }
             Self.pushNewest(id, entry, in: &state)
             state.bytes += entry.cost
-            while state.bytes > capacity, let oldest = state.oldest {
-                Self.remove(oldest, in: &state)
-            }
             return state.bytes
         }
         metrics.cacheBytes.record(bytes)
