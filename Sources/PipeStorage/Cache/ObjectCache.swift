@@ -22,14 +22,24 @@ final class ObjectCache: Sendable {
 
     /// Proof that an entry was current: the bucket record read with it, and the change counter before the read;
     /// with the `Cache-Control` the object is served with, worked out once rather than per request.
-    struct Confirmation {
-        var bucket: BucketRecord
+    ///
+    /// A class: a hit hands it out with one reference count, not a copy of the bucket record inside.
+    final class Confirmation: Sendable {
+        let bucket: BucketRecord
         /// The writes begun before the read (`SharedChangeCounter.Snapshot.started`).
-        var counter: UInt64
+        let counter: UInt64
         /// No write was in flight as the read began: the confirmation stands for as long as the counter does.
-        var balanced: Bool
-        var at: ContinuousClock.Instant
-        var cacheControl: String
+        let balanced: Bool
+        let at: ContinuousClock.Instant
+        let cacheControl: String
+
+        init(bucket: BucketRecord, counter: UInt64, balanced: Bool, at: ContinuousClock.Instant, cacheControl: String) {
+            self.bucket = bucket
+            self.counter = counter
+            self.balanced = balanced
+            self.at = at
+            self.cacheControl = cacheControl
+        }
     }
 
     /// The longest an unbalanced confirmation (one read while a write was in flight) is trusted even when the counter
@@ -38,7 +48,7 @@ final class ObjectCache: Sendable {
 
     /// An entry's object and confirmation, behind one reference: a hit copies that out of the lock, not the dozen
     /// strings and arrays inside (each copy an atomic count on memory both cores touch).
-    private final class Payload: Sendable {
+    final class Payload: Sendable {
         let object: StoredObject
         let confirmation: Confirmation?
 
@@ -87,8 +97,7 @@ final class ObjectCache: Sendable {
         guard capacity > 0 else { return nil }
         let found: Payload? = state.withLock { state in
             guard let index = state.entries.index(forKey: Key(bucket: bucket, key: key)) else { return nil }
-            state.entries.values[index].referenced = true
-            return state.entries.values[index].payload
+            return Self.touch(&state.entries.values[index])
         }
         if found != nil { metrics.cacheHits.increment() } else { metrics.cacheMisses.increment() }
         return found?.object
@@ -98,21 +107,31 @@ final class ObjectCache: Sendable {
     /// `counter`, and the confirmation is balanced or younger than ``confirmationLifetime``. Counts a hit; a miss is
     /// not counted (the caller goes on to an ordinary read, which counts it).
     func confirmed(_ bucket: BucketName, _ key: ObjectKey, counter: UInt64, now: ContinuousClock.Instant)
-        -> (object: StoredObject, confirmation: Confirmation)?
+        -> (payload: Payload, confirmation: Confirmation)?
     {
         guard capacity > 0 else { return nil }
         let found: Payload? = state.withLock { state in
             guard let index = state.entries.index(forKey: Key(bucket: bucket, key: key)) else { return nil }
-            let payload = state.entries.values[index].payload
-            guard let confirmation = payload.confirmation, confirmation.counter == counter,
-                confirmation.balanced || now - confirmation.at < Self.confirmationLifetime
-            else { return nil }
-            state.entries.values[index].referenced = true
-            return payload
+            return Self.hit(&state.entries.values[index], counter: counter, now: now)
         }
         guard let found, let confirmation = found.confirmation else { return nil }
         metrics.cacheHits.increment()
-        return (found.object, confirmation)
+        return (found, confirmation)
+    }
+
+    /// `entry`'s payload, marked as read, when its confirmation stands. In place (`inout`): reading the entry out
+    /// of the dictionary would copy every field of it.
+    private static func hit(_ entry: inout Entry, counter: UInt64, now: ContinuousClock.Instant) -> Payload? {
+        guard let confirmation = entry.payload.confirmation, confirmation.counter == counter,
+            confirmation.balanced || now - confirmation.at < confirmationLifetime
+        else { return nil }
+        entry.referenced = true
+        return entry.payload
+    }
+
+    private static func touch(_ entry: inout Entry) -> Payload {
+        entry.referenced = true
+        return entry.payload
     }
 
     /// Records that the cached copy of `object`'s version is current as of `confirmation` (after a read of its

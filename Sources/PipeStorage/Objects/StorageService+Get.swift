@@ -69,10 +69,8 @@ extension StorageService {
         conditions: ReadConditions = ReadConditions(), as principal: Principal?
     ) async throws(PipeError) -> StoredObject {
         // A hot small object whose record is known current needs no database read at all.
-        if range == nil, conditions == ReadConditions(), let download = objectInMemory(in: bucket, at: key, as: principal),
-            let bytes = download.bytesInMemory
-        {
-            return StoredObject(info: download.info, bytes: bytes)
+        if range == nil, conditions == ReadConditions(), let (payload, _) = confirmedInMemory(bucket, key, as: principal) {
+            return payload.object
         }
         let (_, found, confirmation) = try await readableObject(bucket, key, by: principal)
         // Whole small objects come from (and go into) the read cache inside `open`.
@@ -187,15 +185,25 @@ extension StorageService {
     /// second old. Made for the gateway's event-loop fast path: no lock is held for long, nothing is awaited and no
     /// file or database is touched.
     public func objectInMemory(in bucket: BucketName, at key: ObjectKey, as principal: Principal?) -> ObjectDownload? {
-        guard let counter = metadata.changeCounter?.value,
-            let (object, confirmation) = cache.confirmed(bucket, key, counter: counter, now: .now),
-            Self.discovers(confirmation.bucket, principal),
-            confirmation.bucket.policy.allows(principal, .read, on: .object(bucket, key))
-        else { return nil }
-        metrics.count(.get)
-        metrics.bytesRead.increment(by: Int64(object.bytes.count))
+        guard let (payload, confirmation) = confirmedInMemory(bucket, key, as: principal) else { return nil }
+        let object = payload.object
         return ObjectDownload(
             info: object.info, range: 0..<object.info.size, cacheControl: confirmation.cacheControl,
             chunks: ObjectByteStream(source: .memory(object.bytes), onBytes: { _ in }))
+    }
+
+    /// The cached copy behind ``objectInMemory(in:at:as:)``, when it is current and `principal` may read it
+    /// (counted as a get).
+    func confirmedInMemory(_ bucket: BucketName, _ key: ObjectKey, as principal: Principal?)
+        -> (payload: ObjectCache.Payload, confirmation: ObjectCache.Confirmation)?
+    {
+        guard let counter = metadata.changeCounter?.value,
+            let found = cache.confirmed(bucket, key, counter: counter, now: .now),
+            Self.discovers(found.confirmation.bucket, principal),
+            found.confirmation.bucket.policy.allows(principal, .read, on: .object(bucket, key))
+        else { return nil }
+        metrics.count(.get)
+        metrics.bytesRead.increment(by: Int64(found.payload.object.bytes.count))
+        return found
     }
 }
