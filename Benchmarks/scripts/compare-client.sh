@@ -8,7 +8,9 @@
 # 2. Remote small-object round trips: client-bench puts PIPE_BENCH_CLIENT_COUNT objects of 4 KiB through
 #    PipeClient.remote, PIPE_BENCH_CLIENT_CONCURRENCY calls in flight, then gets them back; `curl --parallel
 #    --parallel-max` the same concurrency does the same PUTs and GETs (one config file per operation, keep-alive
-#    connections, the same API key). Best of PIPE_BENCH_ROUNDS rounds each. Target: PipeClient within 20% of curl.
+#    connections, the same API key). Both write and read the same keys, in the same order (every put round, then
+#    every get round), so the server holds one set of objects and its read cache treats both alike. Best of
+#    PIPE_BENCH_ROUNDS rounds each. Target: PipeClient within 20% of curl.
 # 3. The same operations through PipeClient.embedded on a fresh directory. Target: at least 20x remote.
 #
 # Environment:
@@ -70,7 +72,7 @@ head -c 4096 /dev/urandom >"$work/body.bin"
     echo "header = \"Content-Type: application/octet-stream\""
     echo "header = \"Expect:\""  # no 100-continue round trip (PipeClient sends none either)
     for ((i = 0; i < count; i++)); do
-        echo "url = \"$base/v1/storage/buckets/bench/objects/curl-bench/$i?upsert=true\""
+        echo "url = \"$base/v1/storage/buckets/bench/objects/client-bench/$i?upsert=true\""
         echo "upload-file = \"$work/body.bin\""
         echo "output = \"/dev/null\""
     done
@@ -78,7 +80,7 @@ head -c 4096 /dev/urandom >"$work/body.bin"
 {
     echo "header = \"$auth\""
     for ((i = 0; i < count; i++)); do
-        echo "url = \"$base/v1/storage/buckets/bench/objects/curl-bench/$i\""
+        echo "url = \"$base/v1/storage/buckets/bench/objects/client-bench/$i\""
         echo "output = \"/dev/null\""
     done
 } >"$work/get.curl"

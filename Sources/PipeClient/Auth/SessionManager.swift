@@ -1,5 +1,6 @@
 import Foundation
 import PipeCore
+import Synchronization
 
 /// The tokens of a signed-in session.
 public struct SessionTokens: Sendable, Hashable, Codable {
@@ -57,7 +58,12 @@ actor SessionManager {
         case session(SessionTokens)
     }
 
-    private var credential: Credential
+    private var credential: Credential {
+        didSet { published.withLock { $0 = credential } }
+    }
+    /// A copy of `credential`, readable without a hop onto the actor: every call asks for its bearer, and one that
+    /// needs no refresh (an API key; an access token not about to expire) takes it from here.
+    private nonisolated let published: Mutex<Credential>
     /// Bumped by every change of credential; a refresh only lands on the generation it started from.
     private var generation = 0
     private var refreshing: (generation: Int, task: Task<Result<SessionTokens?, PipeError>, Never>)?
@@ -70,10 +76,13 @@ actor SessionManager {
 
     init(credentials: Credentials, store: (any SessionStore)?) {
         self.store = store
+        let initial: Credential
         switch credentials {
-        case .none: credential = .none
-        case .apiKey(let key): credential = .apiKey(key)
+        case .none: initial = .none
+        case .apiKey(let key): initial = .apiKey(key)
         }
+        credential = initial
+        published = Mutex(initial)
     }
 
     /// Picks up a session saved by an earlier run (when no API key was given).
@@ -128,7 +137,18 @@ actor SessionManager {
     }
 
     /// The bearer credential for the next call, refreshed first when it is about to expire.
-    func bearer() async throws(PipeError) -> String? {
+    nonisolated func bearer() async throws(PipeError) -> String? {
+        switch published.withLock({ $0 }) {
+        case .none: return nil
+        case .apiKey(let key): return key
+        case .session(let tokens) where tokens.expiresAt.timeIntervalSinceNow >= Self.refreshMargin:
+            return tokens.accessToken
+        case .session: return try await refreshedBearer()
+        }
+    }
+
+    /// ``bearer()`` on the actor, for a token about to expire: the refresh is single-flight there.
+    private func refreshedBearer() async throws(PipeError) -> String? {
         switch credential {
         case .none: return nil
         case .apiKey(let key): return key
