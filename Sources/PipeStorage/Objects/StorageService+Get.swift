@@ -180,10 +180,10 @@ extension StorageService {
     /// is not in the read cache, or nothing proves the cached copy current, or `principal` may not read it (the
     /// ordinary calls then give the answer, error included).
     ///
-    /// The cached copy counts as current while nothing was committed to the metadata since its record was last read
-    /// (the store's change counter has not moved; every process sharing the store bumps it) and that read is under a
-    /// second old. Made for the gateway's event-loop fast path: no lock is held for long, nothing is awaited and no
-    /// file or database is touched.
+    /// The cached copy counts as current while no metadata write has begun since its record was last read (the
+    /// store's change counter has not moved; every process sharing the store bumps it around each write); when a
+    /// write was in flight at that read, for a second at most. Made for the gateway's event-loop fast path: no lock
+    /// is held for long, nothing is awaited and no file or database is touched.
     public func objectInMemory(in bucket: BucketName, at key: ObjectKey, as principal: Principal?) -> ObjectDownload? {
         guard let (payload, confirmation) = confirmedInMemory(bucket, key, as: principal) else { return nil }
         let object = payload.object
