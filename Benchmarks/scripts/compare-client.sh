@@ -12,11 +12,13 @@
 #    every get round), so the server holds one set of objects and its read cache treats both alike. Best of
 #    PIPE_BENCH_ROUNDS rounds each. Target: PipeClient within 20% of curl.
 # 3. The same operations through PipeClient.embedded on a fresh directory. Target: at least 20x remote.
+# 4. The same again one call at a time (curl sequentially on one connection): each call's latency.
 #
 # Environment:
 #   PIPE_BENCH_CLIENT_COUNT         objects per run (default 4000)
 #   PIPE_BENCH_CLIENT_CONCURRENCY   requests in flight (default 8: libcurl's connections per host in PipeHTTP)
 #   PIPE_BENCH_ROUNDS               rounds (default 3)
+#   PIPE_BENCH_CLIENT_SEQUENTIAL    objects for the one-call-at-a-time runs (default 1000, at most the count)
 #   PIPE_BIN                        an already built `pipe` to run instead of building one
 set -euo pipefail
 
@@ -26,13 +28,15 @@ repo="$(dirname "$package")"
 count="${PIPE_BENCH_CLIENT_COUNT:-4000}"
 concurrency="${PIPE_BENCH_CLIENT_CONCURRENCY:-8}"
 rounds="${PIPE_BENCH_ROUNDS:-3}"
-for setting in count concurrency rounds; do
+sequential="${PIPE_BENCH_CLIENT_SEQUENTIAL:-1000}"
+for setting in count concurrency rounds sequential; do
     [[ "${!setting}" =~ ^[1-9][0-9]*$ ]] || { echo "compare-client: $setting must be a positive number" >&2; exit 1; }
 done
 fail() {
     echo "compare-client: $*" >&2
     exit 1
 }
+((sequential <= count)) || fail "PIPE_BENCH_CLIENT_SEQUENTIAL must be at most PIPE_BENCH_CLIENT_COUNT"
 # shellcheck source=../../scripts/lib/pipe-serve.sh
 source "$repo/scripts/lib/pipe-serve.sh"
 
@@ -85,18 +89,22 @@ head -c 4096 /dev/urandom >"$work/body.bin"
     done
 } >"$work/get.curl"
 
-# curl_rate CONFIG: requests per second of the best of $rounds runs; every response must be 2xx.
+# curl_rate CONFIG [N [IN_FLIGHT]]: requests per second of the best of $rounds runs of the N requests in CONFIG
+# (default $count), IN_FLIGHT at a time (default $concurrency; 1 runs them one after another); every response must
+# be 2xx.
 curl_rate() {
-    local best=0
+    local best=0 n="${2:-$count}" in_flight="${3:-$concurrency}"
+    local mode=(--parallel --parallel-max "$in_flight" --parallel-immediate)
+    [[ "$in_flight" == 1 ]] && mode=()
     for ((round = 0; round < rounds; round++)); do
         local start end codes
         start=$(date +%s.%N)
-        codes="$(curl -s --parallel --parallel-max "$concurrency" --parallel-immediate -K "$1" -w '%{http_code}\n')"
+        codes="$(curl -s "${mode[@]}" -K "$1" -w '%{http_code}\n')"
         end=$(date +%s.%N)
         local bad
         bad="$(grep -cv '^2' <<<"$codes" || true)"
         [[ "$bad" == 0 ]] || fail "curl saw $bad non-2xx responses"
-        best="$(awk -v n="$count" -v a="$start" -v b="$end" -v best="$best" 'BEGIN { r = n / (b - a); print (r > best ? r : best) }')"
+        best="$(awk -v n="$n" -v a="$start" -v b="$end" -v best="$best" 'BEGIN { r = n / (b - a); print (r > best ? r : best) }')"
     done
     printf '%.0f' "$best"
 }
@@ -119,3 +127,21 @@ printf '%-28s %12s %12s\n' "PipeClient.embedded" "$embedded_put" "$embedded_get"
 echo
 echo "PipeClient.remote / curl: put $(ratio "$client_put" "$curl_put")x, get $(ratio "$client_get" "$curl_get")x (target ≥ 0.80x)"
 echo "embedded / remote: put $(ratio "$embedded_put" "$client_put")x, get $(ratio "$embedded_get" "$client_get")x (target ≥ 20x)"
+
+# One call at a time: each call's own latency, with nothing overlapping it (calls per second = 1 / latency).
+echo
+echo "== one call at a time: $sequential objects, best of $rounds =="
+head -n $((1 + 3 * sequential + 2)) "$work/put.curl" >"$work/put-one.curl"  # the headers, then `sequential` objects
+head -n $((1 + 2 * sequential)) "$work/get.curl" >"$work/get-one.curl"
+curl_put_one="$(curl_rate "$work/put-one.curl" "$sequential" 1)"
+curl_get_one="$(curl_rate "$work/get-one.curl" "$sequential" 1)"
+remote_one="$("$bench" remote "$base" "$key" bench --count "$sequential" --concurrency 1 --rounds "$rounds")"
+embedded_one="$("$bench" embedded "$work/embedded-one" --count "$sequential" --concurrency 1 --rounds "$rounds")"
+field() { awk -v op="$1" '$1 == op { sub("/s", "", $2); print $2 }' <<<"$2"; }
+printf '%-28s %12s %12s\n' "" "put /s" "get /s"
+printf '%-28s %12s %12s\n' "curl (one connection)" "$curl_put_one" "$curl_get_one"
+printf '%-28s %12s %12s\n' "PipeClient.remote" "$(field put "$remote_one")" "$(field get "$remote_one")"
+printf '%-28s %12s %12s\n' "PipeClient.embedded" "$(field put "$embedded_one")" "$(field get "$embedded_one")"
+echo
+echo "one at a time, PipeClient.remote / curl: put $(ratio "$(field put "$remote_one")" "$curl_put_one")x, get $(ratio "$(field get "$remote_one")" "$curl_get_one")x"
+echo "one at a time, embedded / remote: put $(ratio "$(field put "$embedded_one")" "$(field put "$remote_one")")x, get $(ratio "$(field get "$embedded_one")" "$(field get "$remote_one")")x (target ≥ 20x)"
