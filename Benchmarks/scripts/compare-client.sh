@@ -112,12 +112,14 @@ curl_rate() {
 echo "== remote: $count 4 KiB objects, $concurrency in flight, best of $rounds =="
 curl_put="$(curl_rate "$work/put.curl")"
 curl_get="$(curl_rate "$work/get.curl")"
+# field OP OUTPUT: the rate client-bench printed for OP (`put` or `get`).
+field() { awk -v op="$1" '$1 == op { sub("/s", "", $2); print $2 }' <<<"$2"; }
 remote="$("$bench" remote "$base" "$key" bench --count "$count" --concurrency "$concurrency" --rounds "$rounds")"
-client_put="$(awk '/^put / { sub("/s", "", $2); print $2 }' <<<"$remote")"
-client_get="$(awk '/^get / { sub("/s", "", $2); print $2 }' <<<"$remote")"
+client_put="$(field put "$remote")"
+client_get="$(field get "$remote")"
 embedded="$("$bench" embedded "$work/embedded" --count "$count" --concurrency "$concurrency" --rounds "$rounds")"
-embedded_put="$(awk '/^put / { sub("/s", "", $2); print $2 }' <<<"$embedded")"
-embedded_get="$(awk '/^get / { sub("/s", "", $2); print $2 }' <<<"$embedded")"
+embedded_put="$(field put "$embedded")"
+embedded_get="$(field get "$embedded")"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-28s %12s %12s\n' "" "put /s" "get /s"
@@ -137,7 +139,6 @@ curl_put_one="$(curl_rate "$work/put-one.curl" "$sequential" 1)"
 curl_get_one="$(curl_rate "$work/get-one.curl" "$sequential" 1)"
 remote_one="$("$bench" remote "$base" "$key" bench --count "$sequential" --concurrency 1 --rounds "$rounds")"
 embedded_one="$("$bench" embedded "$work/embedded-one" --count "$sequential" --concurrency 1 --rounds "$rounds")"
-field() { awk -v op="$1" '$1 == op { sub("/s", "", $2); print $2 }' <<<"$2"; }
 printf '%-28s %12s %12s\n' "" "put /s" "get /s"
 printf '%-28s %12s %12s\n' "curl (one connection)" "$curl_put_one" "$curl_get_one"
 printf '%-28s %12s %12s\n' "PipeClient.remote" "$(field put "$remote_one")" "$(field get "$remote_one")"

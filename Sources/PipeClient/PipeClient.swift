@@ -117,12 +117,9 @@ public final class PipeClient: Sendable {
         }
         let http = try CurlHTTPClient(configuration: options.http, logger: logger)
         let session = SessionManager(credentials: credentials, store: sessions)
-        var streams = options.http
-        streams.requestTimeout = nil  // a job may run for hours; a silent connection still ends at the stall timeout
-        streams.maxConnectionsPerHost = max(1, options.maxEventStreams)
-        streams.maxConnections = max(streams.maxConnections, streams.maxConnectionsPerHost)
         let transport = RemoteTransport(
-            base: url, http: http, session: session, retry: options.retry, streams: streams, logger: logger)
+            base: url, http: http, session: session, retry: options.retry, maxEventStreams: options.maxEventStreams,
+            logger: logger)
         let backend = RemoteAuth(transport: transport)
         await session.attach(backend)
         do throws(PipeError) {

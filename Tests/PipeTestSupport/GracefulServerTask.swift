@@ -48,13 +48,6 @@ public struct GracefulServerTask: Sendable {
         }
         _ = await task.result
         deadline.cancel()
-        return !(await deadline.result).isSuccess
-    }
-}
-
-extension Result {
-    fileprivate var isSuccess: Bool {
-        if case .success = self { return true }
-        return false
+        return (try? await deadline.value) == nil  // the deadline task was cancelled before it fired
     }
 }

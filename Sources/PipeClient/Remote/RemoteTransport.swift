@@ -60,9 +60,10 @@ final class RemoteTransport: Sendable {
     /// ``shutdown()``.
     private let streamClient = Mutex<(client: CurlHTTPClient?, stopped: Bool)>((nil, false))
 
+    /// - Parameter maxEventStreams: the most event streams followed at once over HTTP/1.1 connections.
     init(
-        base: URL, http: CurlHTTPClient, session: SessionManager, retry: RetryPolicy,
-        streams: CurlHTTPClient.Configuration = CurlHTTPClient.Configuration(), logger: Logger = Logger(label: "pipe.client")
+        base: URL, http: CurlHTTPClient, session: SessionManager, retry: RetryPolicy, maxEventStreams: Int,
+        logger: Logger
     ) {
         var text = base.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
@@ -70,6 +71,12 @@ final class RemoteTransport: Sendable {
         self.http = http
         self.session = session
         self.retry = retry
+        // The API client's settings (TLS, proxy, stall timeout), with no overall limit: a job may run for hours, and
+        // a silent connection still ends at the stall timeout.
+        var streams = http.configuration
+        streams.requestTimeout = nil
+        streams.maxConnectionsPerHost = max(1, maxEventStreams)
+        streams.maxConnections = max(streams.maxConnections, streams.maxConnectionsPerHost)
         self.streamConfiguration = streams
         self.logger = logger
     }

@@ -169,9 +169,10 @@ final class CurlEventLoop: @unchecked Sendable {
             return
         }
         do {
-            transfer.lastActivity = .now  // the stall clock starts when the transfer does, not when it queued
+            let now = ContinuousClock.now
+            transfer.lastActivity = now  // the stall clock starts when the transfer does, not when it queued
             if let limit = transfer.settings.requestTimeout {
-                let deadline = ContinuousClock.now + limit
+                let deadline = now + limit
                 transfer.queueDeadline = deadline
                 nextQueueDeadline = min(nextQueueDeadline ?? deadline, deadline)
             }
