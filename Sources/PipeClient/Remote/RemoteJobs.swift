@@ -62,8 +62,9 @@ struct RemoteJobs: JobService {
     /// server ended while shutting down is opened again; each opening starts with the job's current state, so
     /// nothing is missed, and the sequence ends at the first terminal state.
     func events(_ id: JobID) async throws(PipeError) -> AsyncThrowingStream<JobEvent, any Error> {
-        // The first opening happens here, so a job that does not exist (or is not the caller's) throws at once.
-        let first = try await open(id)
+        // The first opening happens here, so a job that does not exist (or is not the caller's) throws at once; a
+        // transient failure is tried again, as it is for every later opening.
+        let first = try await openRetrying(id)
         let transport = self.transport
         return AsyncThrowingStream { continuation in
             let reader = Task {
@@ -105,6 +106,19 @@ struct RemoteJobs: JobService {
                 continuation.finish(throwing: PipeError(.cancelled, "stopped following job \(id)"))
             }
             continuation.onTermination = { _ in reader.cancel() }
+        }
+    }
+
+    /// ``open(_:)``, tried again after a transient failure (five times at most, waiting a little longer each time).
+    private func openRetrying(_ id: JobID) async throws(PipeError) -> HTTPStreamingResponse {
+        var failures = 0
+        while true {
+            do throws(PipeError) {
+                return try await open(id)
+            } catch where RemoteTransport.isTransient(error) && failures < 5 {
+                failures += 1
+                try? await Task.sleep(for: .milliseconds(200 * failures))
+            }
         }
     }
 
