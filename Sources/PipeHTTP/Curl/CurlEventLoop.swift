@@ -125,9 +125,7 @@ final class CurlEventLoop: @unchecked Sendable {
             if stop { break }
             curl_multi_perform(m, &running)
             var left: Int32 = 0
-            var completed = false
             while let message = curl_multi_info_read(m, &left) {
-                completed = true
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
                 var context: UnsafeMutableRawPointer?
                 _ = curl_easy_getinfo_private(handle, &context)
@@ -144,14 +142,6 @@ final class CurlEventLoop: @unchecked Sendable {
                 }
             }
             let wait = expireQueuedTransfers()
-            // Only with little in flight: then each wake-up is on the caller's critical path (a call, or the next
-            // one of a caller in a loop). With more, events arrive without waiting, and the spinning would take the
-            // processor from the server on the same machine.
-            if transfers.count <= Self.spinMaxTransfers, !transfers.isEmpty || completed || !pending.isEmpty,
-                spinUntilReady(m)
-            {
-                continue
-            }
             curl_multi_poll(m, nil, 0, wait, nil)
         }
         for transfer in Array(transfers.values) { abort(transfer, reason: .shutdown) }
@@ -207,26 +197,6 @@ final class CurlEventLoop: @unchecked Sendable {
         release(transfer)
         transfer.finish(result)
     }
-
-    /// Polls without sleeping for up to ``spinLimit``; returns `true` as soon as a socket is ready or a command has
-    /// arrived.
-    ///
-    /// An answer on loopback or a fast network comes within tens of microseconds, and so does the next request of a
-    /// caller in a loop. Parking the thread in `poll` and being woken again costs more than that, most of all on
-    /// virtual machines, where waking an idle virtual CPU is an exit to the hypervisor.
-    private func spinUntilReady(_ m: UnsafeMutableRawPointer) -> Bool {
-        let until = ContinuousClock.now + Self.spinLimit
-        var ready: Int32 = 0
-        repeat {
-            if curl_multi_poll(m, nil, 0, 0, &ready) != CURLM_OK { return false }
-            if ready > 0 || lock.withLock({ !commands.isEmpty }) { return true }
-        } while ContinuousClock.now < until
-        return false
-    }
-
-    private static let spinLimit: Duration = .microseconds(100)
-    /// The most transfers in flight at which the loop still spins (see ``spinUntilReady(_:)``).
-    private static let spinMaxTransfers = 2
 
     /// Whether `easy` has not begun sending its request: it is still waiting, in curl's queue, for one of the
     /// connections the per-host limit allows, or still resolving or connecting.
