@@ -8,16 +8,18 @@
 # 2. Remote small-object round trips: client-bench puts PIPE_BENCH_CLIENT_COUNT objects of 4 KiB through
 #    PipeClient.remote, PIPE_BENCH_CLIENT_CONCURRENCY calls in flight, then gets them back; `curl --parallel
 #    --parallel-max` the same concurrency does the same PUTs and GETs (one config file per operation, keep-alive
-#    connections, the same API key). Both write and read the same keys, in the same order (every put round, then
-#    every get round), so the server holds one set of objects and its read cache treats both alike. Best of
-#    PIPE_BENCH_ROUNDS rounds each. Target: PipeClient within 20% of curl.
+#    connections, the same API key). Both write and read the same keys, so the server holds one set of objects and
+#    its read cache treats both alike. They take turns, one round each, every put round first, then every get round:
+#    whatever else the machine is doing falls on both alike, after one unmeasured curl round (the first puts create
+#    the objects, the first gets read them cold). The median of PIPE_BENCH_ROUNDS rounds each. Target: PipeClient
+#    within 20% of curl.
 # 3. The same operations through PipeClient.embedded on a fresh directory. Target: at least 20x remote.
 # 4. The same again one call at a time (curl sequentially on one connection): each call's latency.
 #
 # Environment:
 #   PIPE_BENCH_CLIENT_COUNT         objects per run (default 4000)
 #   PIPE_BENCH_CLIENT_CONCURRENCY   requests in flight (default 8: libcurl's connections per host in PipeHTTP)
-#   PIPE_BENCH_ROUNDS               rounds (default 3)
+#   PIPE_BENCH_ROUNDS               rounds (default 5)
 #   PIPE_BENCH_CLIENT_SEQUENTIAL    objects for the one-call-at-a-time runs (default 1000, at most the count)
 #   PIPE_BIN                        an already built `pipe` to run instead of building one
 set -euo pipefail
@@ -27,7 +29,7 @@ package="$(dirname "$scripts")"
 repo="$(dirname "$package")"
 count="${PIPE_BENCH_CLIENT_COUNT:-4000}"
 concurrency="${PIPE_BENCH_CLIENT_CONCURRENCY:-8}"
-rounds="${PIPE_BENCH_ROUNDS:-3}"
+rounds="${PIPE_BENCH_ROUNDS:-5}"
 sequential="${PIPE_BENCH_CLIENT_SEQUENTIAL:-1000}"
 for setting in count concurrency rounds sequential; do
     [[ "${!setting}" =~ ^[1-9][0-9]*$ ]] || { echo "compare-client: $setting must be a positive number" >&2; exit 1; }
@@ -89,60 +91,73 @@ head -c 4096 /dev/urandom >"$work/body.bin"
     done
 } >"$work/get.curl"
 
-# curl_rate CONFIG [N [IN_FLIGHT]]: requests per second of the best of $rounds runs of the N requests in CONFIG
-# (default $count), IN_FLIGHT at a time (default $concurrency; 1 runs them one after another); every response must
-# be 2xx.
-curl_rate() {
-    local best=0 n="${2:-$count}" in_flight="${3:-$concurrency}"
-    local mode=(--parallel --parallel-max "$in_flight" --parallel-immediate)
-    [[ "$in_flight" == 1 ]] && mode=()
-    for ((round = 0; round < rounds; round++)); do
-        local start end codes
-        start=$(date +%s.%N)
-        codes="$(curl -s "${mode[@]}" -K "$1" -w '%{http_code}\n')"
-        end=$(date +%s.%N)
-        local bad
-        bad="$(grep -cv '^2' <<<"$codes" || true)"
-        [[ "$bad" == 0 ]] || fail "curl saw $bad non-2xx responses"
-        best="$(awk -v n="$n" -v a="$start" -v b="$end" -v best="$best" 'BEGIN { r = n / (b - a); print (r > best ? r : best) }')"
-    done
-    printf '%.0f' "$best"
+# curl_round CONFIG N IN_FLIGHT: requests per second of one run of the N requests in CONFIG, IN_FLIGHT at a time (1
+# runs them one after another); every response must be 2xx.
+curl_round() {
+    local mode=(--parallel --parallel-max "$3" --parallel-immediate)
+    [[ "$3" == 1 ]] && mode=()
+    local start end codes bad
+    start=$(date +%s.%N)
+    codes="$(curl -s "${mode[@]}" -K "$1" -w '%{http_code}\n')"
+    end=$(date +%s.%N)
+    bad="$(grep -cv '^2' <<<"$codes" || true)"
+    [[ "$bad" == 0 ]] || fail "curl saw $bad non-2xx responses"
+    awk -v n="$2" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }'
 }
-
-echo "== remote: $count 4 KiB objects, $concurrency in flight, best of $rounds =="
-curl_put="$(curl_rate "$work/put.curl")"
-curl_get="$(curl_rate "$work/get.curl")"
 # field OP OUTPUT: the rate client-bench printed for OP (`put` or `get`).
 field() { awk -v op="$1" '$1 == op { sub("/s", "", $2); print $2 }' <<<"$2"; }
-remote="$("$bench" remote "$base" "$key" bench --count "$count" --concurrency "$concurrency" --rounds "$rounds")"
-client_put="$(field put "$remote")"
-client_get="$(field get "$remote")"
-embedded="$("$bench" embedded "$work/embedded" --count "$count" --concurrency "$concurrency" --rounds "$rounds")"
-embedded_put="$(field put "$embedded")"
-embedded_get="$(field get "$embedded")"
-
+# median N...: the middle value (the lower middle one of an even count).
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf '%-28s %12s %12s\n' "" "put /s" "get /s"
-printf '%-28s %12s %12s\n' "curl --parallel" "$curl_put" "$curl_get"
-printf '%-28s %12s %12s\n' "PipeClient.remote" "$client_put" "$client_get"
-printf '%-28s %12s %12s\n' "PipeClient.embedded" "$embedded_put" "$embedded_get"
-echo
-echo "PipeClient.remote / curl: put $(ratio "$client_put" "$curl_put")x, get $(ratio "$client_get" "$curl_get")x (target ≥ 0.80x)"
-echo "embedded / remote: put $(ratio "$embedded_put" "$client_put")x, get $(ratio "$embedded_get" "$client_get")x (target ≥ 20x)"
+
+# compare OP CURL_CONFIG N IN_FLIGHT CLIENT_FLAGS...: $rounds rounds of OP, curl and PipeClient.remote taking turns
+# (so both meet the machine in the same state); sets curl_rounds, client_rounds, curl_median and client_median.
+compare() {
+    local op="$1" config="$2" n="$3" in_flight="$4"
+    shift 4
+    curl_rounds=() client_rounds=()
+    # One round first, unmeasured: the first puts create the objects (later ones replace them), and the first gets
+    # after a write read them cold.
+    curl_round "$config" "$n" "$in_flight" >/dev/null
+    for ((round = 0; round < rounds; round++)); do
+        curl_rounds+=("$(curl_round "$config" "$n" "$in_flight")")
+        client_rounds+=("$(field "$op" "$("$bench" remote "$base" "$key" bench --count "$n" --concurrency "$in_flight" \
+            --rounds 1 "$@" 2>/dev/null)")")
+    done
+    curl_median="$(median "${curl_rounds[@]}")"
+    client_median="$(median "${client_rounds[@]}")"
+    echo "  $op rounds: curl ${curl_rounds[*]}; PipeClient.remote ${client_rounds[*]}" >&2
+}
+
+# measure N IN_FLIGHT PUT_CONFIG GET_CONFIG LABEL: the table for one setting.
+measure() {
+    local n="$1" in_flight="$2"
+    compare put "$3" "$n" "$in_flight" --puts-only
+    local curl_put="$curl_median" client_put="$client_median"
+    compare get "$4" "$n" "$in_flight" --gets-only --existing
+    local curl_get="$curl_median" client_get="$client_median"
+    local embedded
+    embedded="$("$bench" embedded "$work/embedded-$in_flight" --count "$n" --concurrency "$in_flight" --rounds "$rounds")"
+    local embedded_put embedded_get
+    embedded_put="$(field put "$embedded")"
+    embedded_get="$(field get "$embedded")"
+    printf '%-28s %12s %12s\n' "" "put /s" "get /s"
+    printf '%-28s %12s %12s\n' "$5" "$curl_put" "$curl_get"
+    printf '%-28s %12s %12s\n' "PipeClient.remote" "$client_put" "$client_get"
+    printf '%-28s %12s %12s\n' "PipeClient.embedded" "$embedded_put" "$embedded_get"
+    echo
+    echo "PipeClient.remote / curl: put $(ratio "$client_put" "$curl_put")x, get $(ratio "$client_get" "$curl_get")x" \
+        "(target ≥ 0.80x)"
+    echo "embedded / remote: put $(ratio "$embedded_put" "$client_put")x, get $(ratio "$embedded_get" "$client_get")x" \
+        "(target ≥ 20x)"
+}
+
+echo "== remote: $count 4 KiB objects, $concurrency in flight, median of $rounds rounds =="
+measure "$count" "$concurrency" "$work/put.curl" "$work/get.curl" "curl --parallel"
 
 # One call at a time: each call's own latency, with nothing overlapping it (calls per second = 1 / latency).
 echo
-echo "== one call at a time: $sequential objects, best of $rounds =="
+echo "== one call at a time: $sequential objects, median of $rounds rounds =="
 head -n $((1 + 3 * sequential + 2)) "$work/put.curl" >"$work/put-one.curl"  # the headers, then `sequential` objects
 head -n $((1 + 2 * sequential)) "$work/get.curl" >"$work/get-one.curl"
-curl_put_one="$(curl_rate "$work/put-one.curl" "$sequential" 1)"
-curl_get_one="$(curl_rate "$work/get-one.curl" "$sequential" 1)"
-remote_one="$("$bench" remote "$base" "$key" bench --count "$sequential" --concurrency 1 --rounds "$rounds")"
-embedded_one="$("$bench" embedded "$work/embedded-one" --count "$sequential" --concurrency 1 --rounds "$rounds")"
-printf '%-28s %12s %12s\n' "" "put /s" "get /s"
-printf '%-28s %12s %12s\n' "curl (one connection)" "$curl_put_one" "$curl_get_one"
-printf '%-28s %12s %12s\n' "PipeClient.remote" "$(field put "$remote_one")" "$(field get "$remote_one")"
-printf '%-28s %12s %12s\n' "PipeClient.embedded" "$(field put "$embedded_one")" "$(field get "$embedded_one")"
-echo
-echo "one at a time, PipeClient.remote / curl: put $(ratio "$(field put "$remote_one")" "$curl_put_one")x, get $(ratio "$(field get "$remote_one")" "$curl_get_one")x"
-echo "one at a time, embedded / remote: put $(ratio "$(field put "$embedded_one")" "$(field put "$remote_one")")x, get $(ratio "$(field get "$embedded_one")" "$(field get "$remote_one")")x (target ≥ 20x)"
+measure "$sequential" 1 "$work/put-one.curl" "$work/get-one.curl" "curl (one connection)"

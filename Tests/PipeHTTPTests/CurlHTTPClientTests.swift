@@ -99,6 +99,36 @@ final class CurlHTTPClientTests {
         #expect(client.activeTransferCount == 0)
     }
 
+    @Test("a reused easy handle carries nothing of its previous request over")
+    func handleReuse() async throws {
+        // One call at a time: each gets the handle the one before left, which the loop keeps without a reset.
+        var put = HTTPRequest(
+            method: .put, url: url("/echo"), headers: ["Content-Type": "text/x-put", "X-Only-Once": "1"],
+            body: Array("first".utf8))
+        put.timeout = .milliseconds(300)
+        let first = try await client.send(put)
+        #expect(text(first) == "first" && first.headers["X-Method"] == "PUT")
+        let head = try await client.send(HTTPRequest(method: .head, url: url("/hello")))
+        #expect(head.status == 200 && head.body.isEmpty)
+        let get = try await client.send(HTTPRequest(url: url("/echo")))
+        #expect(get.headers["X-Method"] == "GET" && get.body.isEmpty && get.headers["Content-Type"] == nil)
+        let headers = try JSONValue(parsing: try await client.send(HTTPRequest(url: url("/headers"))).body)
+        for name in ["x-only-once", "content-type", "content-length", "expect", "transfer-encoding"] {
+            #expect(headers[name] == nil, "\(name) carried over")
+        }
+        #expect(try await client.send(HTTPRequest(method: .delete, url: url("/echo"))).headers["X-Method"] == "DELETE")
+        // The first request's 300 ms timeout went with it: a slower answer now still arrives.
+        #expect(text(try await client.send(HTTPRequest(url: url("/delay/600")))) == "delayed")
+        // And after a failed transfer (its handle is reset), the next one is whole too.
+        var short = HTTPRequest(url: url("/delay/2000"))
+        short.timeout = .milliseconds(100)
+        #expect(await code { _ = try await client.send(short) } == .timeout)
+        let after = try await client.send(
+            HTTPRequest(method: .post, url: url("/echo"), headers: ["Content-Type": "text/x-post"], body: [1, 2, 3]))
+        #expect(after.body == [1, 2, 3] && after.headers["X-Method"] == "POST")
+        #expect(after.headers["Content-Type"] == "text/x-post")
+    }
+
     @Test("connections are reused")
     func keepAlive() async throws {
         let before = try JSONValue(parsing: try await client.send(HTTPRequest(url: url("/connection-count"))).body)

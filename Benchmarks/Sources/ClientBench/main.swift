@@ -3,16 +3,20 @@
 //     client-bench remote URL API_KEY BUCKET [--count 4000] [--concurrency 8] [--size 4096] [--rounds 3]
 //     client-bench embedded DIR [--count 4000] [--concurrency 8] [--size 4096] [--rounds 3]
 //
-// With `--gets-only` the objects are put once, unmeasured, and only gets are timed (each round reads every object
-// again, so rounds after the first read hot objects).
 // Puts `count` objects of `size` bytes (`concurrency` calls in flight), `rounds` times, then gets each of them back,
-// `rounds` times, and prints the best round's puts and gets per second as `put N/s` and `get N/s` lines (parsed by
-// scripts/compare-client.sh, whose curl runs go in the same order).
+// `rounds` times, and prints the median round's puts and gets per second as `put N/s` and `get N/s` lines (parsed by
+// scripts/compare-client.sh), and every round on standard error.
+//
+// With `--puts-only` only the put rounds run. With `--gets-only` the objects are put once, unmeasured, and only gets
+// are timed (each round reads every object again, so rounds after the first read hot objects); with `--existing` as
+// well, the objects are taken to be there already and nothing is put (compare-client.sh runs one round at a time,
+// taking turns with curl).
 // Embedded mode opens (creating) the stores in DIR and acts as their first admin.
 import Foundation
 import PipeClient
 import PipeCore
 import PipeHTTP
+import Synchronization
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
@@ -54,23 +58,32 @@ let body = [UInt8](repeating: 0x5A, count: size)
 let keys = try (0..<count).map { try ObjectKey("client-bench/\($0)") }
 
 /// Runs `operation` for every key, `concurrency` at a time; returns operations per second.
+///
+/// `concurrency` workers each take the next key and make the call, until the keys run out, the way `curl --parallel`
+/// keeps its transfers going: the measure is the client's cost per call, not a task made and awaited per call.
 func measure(_ operation: @escaping @Sendable (ObjectKey) async throws -> Void) async throws -> Double {
+    let next = KeyCursor()
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
-        var next = 0
         for _ in 0..<min(concurrency, keys.count) {
-            let key = keys[next]
-            next += 1
-            group.addTask { try await operation(key) }
+            group.addTask {
+                while let index = next.take(below: keys.count) { try await operation(keys[index]) }
+            }
         }
-        while try await group.next() != nil, next < keys.count {
-            let key = keys[next]
-            next += 1
-            group.addTask { try await operation(key) }
-        }
+        try await group.waitForAll()
     }
     let elapsed = ContinuousClock.now - start
     return Double(keys.count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+/// The next key index for the workers of ``measure(_:)``.
+final class KeyCursor: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take(below count: Int) -> Int? {
+        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < count ? index : nil
+    }
 }
 
 var puts: [Double] = []
@@ -98,9 +111,10 @@ if arguments[1] == "remote", ProcessInfo.processInfo.environment["PIPE_BENCH_RAW
 }
 // --gets-only: the objects are put once, unmeasured, then only gets are timed (for profiling reads).
 if arguments.contains("--gets-only") {
-    _ = try await measure { key in
+    // --existing: the objects are already there (an earlier run put them); no put at all.
+    if !arguments.contains("--existing") { _ = try await measure { key in
         _ = try await storage.putObject(body, in: bucket, at: key, options: PutObjectOptions(upsert: true))
-    }
+    } }
     for _ in 0..<rounds {
         gets.append(try await measure { key in
             let object = try await storage.getObject(in: bucket, at: key)
@@ -115,7 +129,8 @@ for _ in 0..<(arguments.contains("--gets-only") ? 0 : rounds) {
         _ = try await storage.putObject(body, in: bucket, at: key, options: PutObjectOptions(upsert: true))
     })
 }
-for _ in 0..<(arguments.contains("--gets-only") ? 0 : rounds) {
+// --puts-only: no get rounds (for profiling writes).
+for _ in 0..<(arguments.contains("--gets-only") || arguments.contains("--puts-only") ? 0 : rounds) {
     gets.append(try await measure { key in
         let object = try await storage.getObject(in: bucket, at: key)
         precondition(object.bytes.count == size)
@@ -124,6 +139,8 @@ for _ in 0..<(arguments.contains("--gets-only") ? 0 : rounds) {
 // Every round on standard error, to see the spread behind the best.
 FileHandle.standardError.write(
     Data("rounds: put \(puts.map { String(Int($0)) }.joined(separator: " ")); get \(gets.map { String(Int($0)) }.joined(separator: " "))\n".utf8))
-print(String(format: "put %.0f/s", puts.max() ?? 0))
-print(String(format: "get %.0f/s", gets.max() ?? 0))
+/// The middle value (the lower of the two middle ones for an even count); 0 for none.
+func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[(values.count - 1) / 2] }
+print(String(format: "put %.0f/s", median(puts)))
+print(String(format: "get %.0f/s", median(gets)))
 await client.shutdown()

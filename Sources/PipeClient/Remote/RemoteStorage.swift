@@ -120,7 +120,7 @@ struct RemoteStorage: ObjectStorage {
         guard etag.utf8.count >= 2, etag.utf8.first == UInt8(ascii: "\""), etag.utf8.last == UInt8(ascii: "\"") else {
             return etag
         }
-        return String(etag.dropFirst().dropLast())
+        return String(Substring(etag.utf8.dropFirst().dropLast()))
     }
 
     /// An object's record from the headers of its GET or HEAD (see the type's discussion).

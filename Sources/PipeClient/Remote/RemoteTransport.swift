@@ -236,31 +236,34 @@ final class RemoteTransport: Sendable {
 
     // MARK: Paths
 
-    private static let unreserved = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
+    /// Whether each byte value may stand unencoded in a path segment (RFC 3986 "unreserved").
+    private static let unreserved: [Bool] = (0..<256).map { byte in
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8.contains(UInt8(byte))
+    }
 
     /// `text` percent-encoded for a path, keeping `/` when `slashes` (object keys keep their folders).
     static func encode(_ text: String, slashes: Bool = false) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
+        // Every path of every call goes through here; most need no encoding at all.
+        let keeps = { (byte: UInt8) in unreserved[Int(byte)] || (slashes && byte == UInt8(ascii: "/")) }
+        if text.utf8.allSatisfy(keeps) { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3)
         for byte in text.utf8 {
-            if unreserved.contains(byte) || (slashes && byte == UInt8(ascii: "/")) {
-                output.unicodeScalars.append(Unicode.Scalar(byte))
+            if keeps(byte) {
+                output.append(byte)
             } else {
-                output += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                output.append(UInt8(ascii: "%"))
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0x0F)])
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// A query string (`?a=1&b=2`) from the pairs whose value is present; empty when none is.
     static func query(_ pairs: [(String, String?)]) -> String {
         let present = pairs.compactMap { pair in pair.1.map { pair.0 + "=" + encode($0) } }
         return present.isEmpty ? "" : "?" + present.joined(separator: "&")
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

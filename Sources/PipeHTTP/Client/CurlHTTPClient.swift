@@ -99,11 +99,11 @@ public final class CurlHTTPClient: HTTPTransport {
         var request = request
         var body = body ?? (request.body.isEmpty ? nil : .bytes(request.body))
         var redirects = 0
-        let origin = RedirectPolicy.origin(of: request.url)
+        let first = request.url  // the origin redirects are judged against, worked out only when one comes
         while true {
             let response = try await perform(
                 request, body: body, progress: progress, bodyFileDescriptor: bodyFileDescriptor)
-            guard let next = redirect(after: response, request: request, body: body, origin: origin) else {
+            guard let next = redirect(after: response, request: request, body: body, firstURL: first) else {
                 return response
             }
             redirects += 1
@@ -195,7 +195,7 @@ public final class CurlHTTPClient: HTTPTransport {
 
     /// The next request and body when `response` is a redirect the policy follows; else `nil`.
     func redirect(
-        after response: HTTPStreamingResponse, request: HTTPRequest, body: HTTPRequestBody?, origin: String
+        after response: HTTPStreamingResponse, request: HTTPRequest, body: HTTPRequestBody?, firstURL: URL
     ) -> (HTTPRequest, HTTPRequestBody?)? {
         let policy = configuration.redirects
         guard policy.maximum > 0, [301, 302, 303, 307, 308].contains(response.status),
@@ -204,7 +204,7 @@ public final class CurlHTTPClient: HTTPTransport {
             let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https"
         else { return nil }
         if request.url.scheme?.lowercased() == "https" && scheme == "http" { return nil }  // never downgrade
-        let crossOrigin = RedirectPolicy.origin(of: target) != origin
+        let crossOrigin = RedirectPolicy.origin(of: target) != RedirectPolicy.origin(of: firstURL)
         if crossOrigin && !policy.allowsCrossOrigin { return nil }
         var next = request
         next.url = target

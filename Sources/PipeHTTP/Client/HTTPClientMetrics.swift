@@ -14,17 +14,22 @@ import Synchronization
 final class HTTPClientMetrics: Sendable {
     private let bytesSent = Counter(label: "pipe_http_client_bytes_sent_total")
     private let bytesReceived = Counter(label: "pipe_http_client_bytes_received_total")
-    private let requests = Mutex<[String: Counter]>([:])
+    private struct RequestKey: Hashable {
+        let method: String
+        let statusClass: Int
+    }
+    private let requests = Mutex<[RequestKey: Counter]>([:])
     private let durations = Mutex<[String: Metrics.Timer]>([:])
     private let errors = Mutex<[String: Counter]>([:])
 
     func finished(method: String, status: Int, duration: Duration, sent: Int64, received: Int64) {
-        let statusClass = "\(status / 100)xx"
+        // The label is formatted only when the counter is made: this runs for every request.
         requests.withLock { cache in
-            let key = method + " " + statusClass
+            let key = RequestKey(method: method, statusClass: status / 100)
             if let counter = cache[key] { return counter }
             let counter = Counter(
-                label: "pipe_http_client_requests_total", dimensions: [("method", method), ("status", statusClass)])
+                label: "pipe_http_client_requests_total",
+                dimensions: [("method", method), ("status", "\(key.statusClass)xx")])
             cache[key] = counter
             return counter
         }.increment()

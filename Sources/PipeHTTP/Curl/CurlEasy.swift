@@ -18,12 +18,24 @@ enum CurlEasy {
         return code
     }
 
+    /// An easy handle kept between transfers by the event loop.
+    struct IdleHandle {
+        let handle: UnsafeMutableRawPointer
+        /// Still carries the client-wide options and only per-request ones need setting again: it was not
+        /// `curl_easy_reset`. A reset would also free curl's receive buffer (`receiveBufferBytes`, 512 KiB by
+        /// default) and the next request would allocate it again: that churn, and the pages the
+        /// allocator hands back and faults in again, cost more than the rest of a small request's setup.
+        let configured: Bool
+    }
+
     /// Makes and configures the easy handle of `transfer`; the caller adds it to the multi handle.
-    /// `reusing` is an idle handle from an earlier transfer, already `curl_easy_reset`.
+    /// `reusing` is an idle handle from an earlier transfer of the same client.
     static func make(
-        for transfer: Transfer, client: ClientOptions, reusing idle: UnsafeMutableRawPointer? = nil
+        for transfer: Transfer, client: ClientOptions, reusing idle: IdleHandle? = nil
     ) throws(PipeError) -> OpaquePointer {
-        guard let handle = idle ?? curl_easy_init() else { throw PipeError(.unavailable, "curl_easy_init failed") }
+        guard let handle = idle?.handle ?? curl_easy_init() else {
+            throw PipeError(.unavailable, "curl_easy_init failed")
+        }
         let easy = OpaquePointer(handle)
         transfer.easy = easy
         let request = transfer.request
@@ -32,26 +44,75 @@ enum CurlEasy {
         func long(_ option: CURLoption, _ value: Int) throws(PipeError) {
             try CurlError.check(pipe_curl_easy_setopt_long(h, option, value), "option \(option.rawValue)")
         }
-        func string(_ option: CURLoption, _ value: String) throws(PipeError) {
-            // curl copies string options (since 7.17), so a temporary C string is enough.
-            try CurlError.check(pipe_curl_easy_setopt_string(h, option, value), "option \(option.rawValue)")
+        func string(_ option: CURLoption, _ value: String?) throws(PipeError) {
+            // curl copies string options (since 7.17), so a temporary C string is enough; nil restores the default.
+            let code =
+                if let value { pipe_curl_easy_setopt_string(h, option, value) } else {
+                    pipe_curl_easy_setopt_pointer(h, option, nil)
+                }
+            try CurlError.check(code, "option \(option.rawValue)")
         }
 
+        if idle?.configured != true { try configure(h, client: client) }
+
+        // Every option below is set for every request, to its default when the request does not need it, so
+        // nothing of the handle's previous request carries over.
         try string(CURLOPT_URL, request.url.absoluteString)
+        try long(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))
+        try long(CURLOPT_TIMEOUT_MS, settings.requestTimeout.map { max(1, Int($0.milliseconds)) } ?? 0)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, transfer.errorBufferPointer)
+
+        // Method and body. HTTPGET first: it switches off the upload and no-body modes of a previous request.
+        let method = request.method.rawValue
+        try long(CURLOPT_HTTPGET, 1)
+        if request.method == .head {
+            try long(CURLOPT_NOBODY, 1)
+        } else if settings.hasBody {
+            try long(CURLOPT_UPLOAD, 1)
+        }
+        try CurlError.check(
+            pipe_curl_easy_setopt_offset(h, CURLOPT_INFILESIZE_LARGE, settings.uploadLength.map { curl_off_t($0) } ?? -1),
+            "body size")
+        try string(CURLOPT_CUSTOMREQUEST, request.method == .get || request.method == .head ? nil : method)
+
+        // Headers: ours, plus an empty Expect (no 100-continue round trip) when uploading.
+        var list: UnsafeMutablePointer<curl_slist>?
+        for field in request.headers {
+            list = curl_slist_append(list, "\(field.name): \(field.value)")
+        }
+        if settings.hasBody && !request.headers.contains(name: "Expect") { list = curl_slist_append(list, "Expect:") }
+        transfer.headerList = list
+        try CurlError.check(pipe_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, list), "headers")
+
+        // Callbacks reach the transfer through an unretained pointer; the loop's table keeps it alive.
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_HEADERDATA, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_WRITEDATA, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_READDATA, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_XFERINFODATA, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_PRIVATE, context)
+        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_SEEKDATA, settings.hasBody ? context : nil)
+        _ = pipe_curl_easy_setopt_seek_callback(h, settings.hasBody ? seekCallback : nil)
+        return easy
+    }
+
+    /// The options every request of a client shares, set once per handle.
+    private static func configure(_ h: UnsafeMutableRawPointer, client: ClientOptions) throws(PipeError) {
+        func long(_ option: CURLoption, _ value: Int) throws(PipeError) {
+            try CurlError.check(pipe_curl_easy_setopt_long(h, option, value), "option \(option.rawValue)")
+        }
+        func string(_ option: CURLoption, _ value: String) throws(PipeError) {
+            try CurlError.check(pipe_curl_easy_setopt_string(h, option, value), "option \(option.rawValue)")
+        }
         try long(CURLOPT_NOSIGNAL, 1)
         try long(CURLOPT_FOLLOWLOCATION, 0)  // redirects are followed (or not) by the client, by policy
         try long(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an HTTP/2 connection to opening another
         try long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // hide a proxy's CONNECT response
         try long(CURLOPT_NOPROGRESS, 0)
-        // A reused handle still attached to a multiplexed connection may refuse a new size; it then
-        // keeps the one it has, which is only a matter of speed.
         _ = pipe_curl_easy_setopt_long(h, CURLOPT_BUFFERSIZE, min(max(client.receiveBufferBytes, 1024), 512 * 1024))
         try long(
             CURLOPT_HTTP_VERSION, client.http2 ? Int(pipe_curl_http_version_2tls) : Int(pipe_curl_http_version_1_1))
-        try long(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))
-        if let timeout = settings.requestTimeout { try long(CURLOPT_TIMEOUT_MS, max(1, Int(timeout.milliseconds))) }
         try string(CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, transfer.errorBufferPointer)
         if client.acceptEncoding { try string(CURLOPT_ACCEPT_ENCODING, "") }  // "" = every encoding curl supports
 
         // TLS
@@ -69,48 +130,10 @@ enum CurlEasy {
         try string(CURLOPT_PROXY, client.proxy ?? "")
         if let noProxy = client.noProxy { try string(CURLOPT_NOPROXY, noProxy) }
 
-        // Method and body.
-        let method = request.method.rawValue
-        if request.method == .head {
-            try long(CURLOPT_NOBODY, 1)
-        } else if settings.hasBody {
-            try long(CURLOPT_UPLOAD, 1)
-            if let length = settings.uploadLength {
-                try CurlError.check(
-                    pipe_curl_easy_setopt_offset(h, CURLOPT_INFILESIZE_LARGE, curl_off_t(length)), "body size")
-            }
-            try string(CURLOPT_CUSTOMREQUEST, method)
-        } else if request.method != .get {
-            try string(CURLOPT_CUSTOMREQUEST, method)
-        }
-
-        // Headers: ours, plus an empty Expect (no 100-continue round trip) when uploading.
-        var list: UnsafeMutablePointer<curl_slist>?
-        for field in request.headers {
-            list = curl_slist_append(list, "\(field.name): \(field.value)")
-        }
-        if settings.hasBody && !request.headers.contains(name: "Expect") { list = curl_slist_append(list, "Expect:") }
-        if list != nil {
-            transfer.headerList = list
-            try CurlError.check(pipe_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, list), "headers")
-        }
-
-        // Callbacks reach the transfer through an unretained pointer; the loop's table keeps it alive.
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
-        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_HEADERDATA, context)
-        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_WRITEDATA, context)
-        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_READDATA, context)
-        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_XFERINFODATA, context)
-        _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_PRIVATE, context)
         _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, headerCallback)
         _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, writeCallback)
         _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_READFUNCTION, readCallback)
         _ = pipe_curl_easy_setopt_xferinfo_callback(h, progressCallback)
-        if settings.hasBody {
-            _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_SEEKDATA, context)
-            _ = pipe_curl_easy_setopt_seek_callback(h, seekCallback)
-        }
-        return easy
     }
 }
 

@@ -39,12 +39,15 @@ final class CurlEventLoop: @unchecked Sendable {
     private let lock = NSLock()
     private var commands: [Command] = []
     private var stopped = false
+    /// The loop thread is in (or about to enter) `curl_multi_poll` and needs a wake-up to see a new command; while it
+    /// is awake it looks at the commands again before it parks, so a submitter sends none (under `lock`).
+    private var parked = false
     /// The loop thread's id, set when it starts (under `lock`).
     private var loopThread: pthread_t?
     private var transfers: [UInt64: Transfer] = [:]
-    /// Easy handles of finished transfers, reset and kept for the next ones: creating a handle
-    /// costs more than resetting one (loop thread only).
-    private var idleHandles: [UnsafeMutableRawPointer] = []
+    /// Easy handles of finished transfers, kept for the next ones: creating a handle costs more than
+    /// reusing one (loop thread only).
+    private var idleHandles: [CurlEasy.IdleHandle] = []
     /// The earliest request deadline among transfers not yet sent (loop thread only).
     private var nextQueueDeadline: ContinuousClock.Instant?
     private static let maxIdleHandles = 64
@@ -73,15 +76,14 @@ final class CurlEventLoop: @unchecked Sendable {
     func submit(_ command: Command) -> Bool {
         lock.withLock {
             if stopped { return false }
-            // Commands already waiting mean a wakeup was sent since the loop last drained them, and
-            // the loop will see this one with them: one wakeup (a system call, and a thread woken)
-            // per batch rather than per request.
-            let wakeupPending = !commands.isEmpty
+            // A wake-up is a system call, and a thread woken: only a parked loop needs one, and only one per batch
+            // (commands already waiting mean it was sent since the loop last drained them).
+            let wakeupNeeded = parked && commands.isEmpty
             commands.append(command)
             if case .shutdown = command { stopped = true }
             // Under the lock: the loop frees the multi handle only after taking this lock and
             // seeing `stopped`, so the handle is alive while we wake it.
-            if !wakeupPending { curl_multi_wakeup(UnsafeMutableRawPointer(multi)) }
+            if wakeupNeeded { curl_multi_wakeup(UnsafeMutableRawPointer(multi)) }
             return true
         }
     }
@@ -106,6 +108,7 @@ final class CurlEventLoop: @unchecked Sendable {
         var running: Int32 = 0
         while true {
             let pending = lock.withLock {
+                parked = false
                 let taken = commands
                 commands.removeAll(keepingCapacity: true)
                 return taken
@@ -125,7 +128,9 @@ final class CurlEventLoop: @unchecked Sendable {
             if stop { break }
             curl_multi_perform(m, &running)
             var left: Int32 = 0
+            var completed = false
             while let message = curl_multi_info_read(m, &left) {
+                completed = true
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
                 var context: UnsafeMutableRawPointer?
                 _ = curl_easy_getinfo_private(handle, &context)
@@ -142,10 +147,20 @@ final class CurlEventLoop: @unchecked Sendable {
                 }
             }
             let wait = expireQueuedTransfers()
+            // Only with little in flight: then each wake-up is on the caller's critical path (a call, or the next
+            // one of a caller in a loop). With more, events arrive without waiting, and the spinning would take the
+            // processor from the server on the same machine.
+            if transfers.count <= Self.spinMaxTransfers, !transfers.isEmpty || completed || !pending.isEmpty,
+                spinUntilReady(m)
+            {
+                continue
+            }
+            // Park, unless a command came while the loop was busy (its submitter saw it awake and sent no wake-up).
+            guard lock.withLock({ parked = commands.isEmpty; return parked }) else { continue }
             curl_multi_poll(m, nil, 0, wait, nil)
         }
         for transfer in Array(transfers.values) { abort(transfer, reason: .shutdown) }
-        for handle in idleHandles { curl_easy_cleanup(handle) }
+        for idle in idleHandles { curl_easy_cleanup(idle.handle) }
         idleHandles.removeAll()
         // `stopped` is already set, so no submitter can reach `curl_multi_wakeup` any more; taking
         // the lock waits out one that is inside it right now.
@@ -160,7 +175,7 @@ final class CurlEventLoop: @unchecked Sendable {
         }
         do {
             let now = ContinuousClock.now
-            transfer.lastActivity = now  // the stall clock starts when the transfer does, not when it queued
+            transfer.lastActivity = CoarseClock.milliseconds()  // the stall clock starts with the transfer, not the queue
             if let limit = transfer.settings.requestTimeout {
                 let deadline = now + limit
                 transfer.queueDeadline = deadline
@@ -194,9 +209,30 @@ final class CurlEventLoop: @unchecked Sendable {
             }
             result = .failure(error)
         }
-        release(transfer)
+        // A handle whose transfer ended cleanly is reused as it is; after an error or a pause it is reset.
+        release(transfer, clean: code == CURLE_OK && !transfer.everPaused)
         transfer.finish(result)
     }
+
+    /// Polls without sleeping for up to ``spinLimit``; returns `true` as soon as a socket is ready or a command has
+    /// arrived.
+    ///
+    /// An answer on loopback or a fast network comes within tens of microseconds, and so does the next request of a
+    /// caller in a loop. Parking the thread in `poll` and being woken again costs more than that, most of all on
+    /// virtual machines, where waking an idle virtual CPU is an exit to the hypervisor.
+    private func spinUntilReady(_ m: UnsafeMutableRawPointer) -> Bool {
+        let until = ContinuousClock.now + Self.spinLimit
+        var ready: Int32 = 0
+        repeat {
+            if curl_multi_poll(m, nil, 0, 0, &ready) != CURLM_OK { return false }
+            if ready > 0 || lock.withLock({ !commands.isEmpty }) { return true }
+        } while ContinuousClock.now < until
+        return false
+    }
+
+    private static let spinLimit: Duration = .microseconds(100)
+    /// The most transfers in flight at which the loop still spins (see ``spinUntilReady(_:)``).
+    private static let spinMaxTransfers = 2
 
     /// Whether `easy` has not begun sending its request: it is still waiting, in curl's queue, for one of the
     /// connections the per-host limit allows, or still resolving or connecting.
@@ -249,14 +285,16 @@ final class CurlEventLoop: @unchecked Sendable {
         transfer.finish(.failure(CurlError.error(for: reason)))
     }
 
-    /// Removes the easy handle from the multi handle and frees it and its header list.
-    private func release(_ transfer: Transfer) {
+    /// Removes the easy handle from the multi handle and keeps it for another transfer (or frees it), and frees the
+    /// header list. A `clean` handle (its transfer completed, never paused) keeps its options: the next transfer
+    /// sets every per-request one again (``CurlEasy/make(for:client:reusing:)``). Any other is reset first.
+    private func release(_ transfer: Transfer, clean: Bool = false) {
         if let easy = transfer.easy {
             let handle = UnsafeMutableRawPointer(easy)
             curl_multi_remove_handle(UnsafeMutableRawPointer(multi), handle)
             if idleHandles.count < Self.maxIdleHandles {
-                curl_easy_reset(handle)  // drops every option and pointer into the transfer
-                idleHandles.append(handle)
+                if !clean { curl_easy_reset(handle) }  // drops every option and pointer into the transfer
+                idleHandles.append(CurlEasy.IdleHandle(handle: handle, configured: clean))
             } else {
                 curl_easy_cleanup(handle)
             }

@@ -43,7 +43,11 @@ final class Transfer: @unchecked Sendable {
     var deliveredStatus = 0
     var sentBytes: Int64 = 0
     var receivedBytes = 0
-    var lastActivity = ContinuousClock.now
+    /// When bytes last moved (``CoarseClock`` milliseconds), for the stall timeout; the progress callback updates
+    /// it when ``moved`` says something happened since its last call, so the per-byte callbacks read no clock.
+    var lastActivity: Int64 = 0
+    /// Bytes moved (or the transfer resumed) since the progress callback last looked.
+    var moved = false
     /// When the request timeout runs out, while the request is not yet sent; `nil` once it is (curl's own
     /// timeout covers it then) or without a timeout.
     var queueDeadline: ContinuousClock.Instant?
@@ -54,7 +58,11 @@ final class Transfer: @unchecked Sendable {
     /// Where a 2xx body goes when downloading to a file; `nil` for the reader's buffer.
     var fileSink: Int32?
     /// Paused because our reader or body producer is slower than the network: not a stall.
-    var pausedLocally = false
+    var pausedLocally = false {
+        didSet { if pausedLocally { everPaused = true } }
+    }
+    /// Was paused at some point: its easy handle is reset before another transfer uses it.
+    var everPaused = false
     /// curl writes a detailed error message here; it must outlive the easy handle.
     let errorBufferPointer: UnsafeMutablePointer<CChar> = {
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -167,11 +175,11 @@ final class Transfer: @unchecked Sendable {
     /// Called by the loop just before it resumes a locally paused transfer.
     func resumed() {
         pausedLocally = false
-        lastActivity = .now
+        moved = true
     }
 
     func headerLine(_ line: UnsafeRawBufferPointer) {
-        lastActivity = .now
+        moved = true
         // Strip the line ending as bytes: "\r\n" is one Character in a Swift String.
         var end = line.count
         while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
@@ -222,7 +230,7 @@ final class Transfer: @unchecked Sendable {
                 offset += n
             }
             receivedBytes += bytes.count
-            lastActivity = .now
+            moved = true
             return bytes.count
         }
         if let limit = settings.maxResponseBytes, receivedBytes + bytes.count > limit {
@@ -232,11 +240,11 @@ final class Transfer: @unchecked Sendable {
         switch responseBody.offer(bytes) {
         case .accepted:
             receivedBytes += bytes.count
-            lastActivity = .now
+            moved = true
             return bytes.count
         case .acceptedReaderWaiting:
             receivedBytes += bytes.count
-            lastActivity = .now
+            moved = true
             readerNeedsWaking = true
             return bytes.count
         case .pause:
@@ -249,7 +257,7 @@ final class Transfer: @unchecked Sendable {
         guard let body else { return 0 }
         switch body.read(into: buffer) {
         case .data(let n):
-            lastActivity = .now
+            moved = true
             sentBytes += Int64(n)
             return n
         case .end:
@@ -265,9 +273,15 @@ final class Transfer: @unchecked Sendable {
 
     /// Returns `false` to abort the transfer.
     func progress(sent: Int64, toSend: Int64, received: Int64, toReceive: Int64) -> Bool {
-        if let stall = settings.stallTimeout, !pausedLocally, ContinuousClock.now - lastActivity > stall {
-            abortReason = .stalled(stall)
-            return false
+        if let stall = settings.stallTimeout {
+            let now = CoarseClock.milliseconds()
+            if moved || pausedLocally {
+                moved = false
+                lastActivity = now
+            } else if now - lastActivity > stall.milliseconds {
+                abortReason = .stalled(stall)
+                return false
+            }
         }
         if let observer = progressObserver {
             let current = HTTPProgress(

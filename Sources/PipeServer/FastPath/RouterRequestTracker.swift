@@ -1,4 +1,5 @@
 import NIOCore
+import HTTPTypes
 import NIOHTTPTypes
 
 /// What the two ends of a connection's pipeline share about it: the ``RawFastPathHandler`` at the socket end and the
@@ -16,6 +17,12 @@ final class FastPathConnection {
 
 /// Sits just before the router and counts the requests that reach it and the responses that leave it, so the
 /// ``RawFastPathHandler`` knows when it may answer and when the connection is idle.
+///
+/// A response with a known length counts as done once its last body byte is written, not at its `.end` part: the
+/// router writes that part later (a hop of its own), and a quick client has by then read the whole answer and sent
+/// its next request, which would otherwise go to the router too. Nothing the fast path writes can come between those
+/// bytes and the `.end`, which writes none when the length is known. A chunked response is done at its `.end`,
+/// which writes the last chunk.
 final class RouterRequestTracker: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -23,6 +30,13 @@ final class RouterRequestTracker: ChannelDuplexHandler, RemovableChannelHandler 
     typealias OutboundOut = HTTPResponsePart
 
     let connection: FastPathConnection
+    /// Whether each request passed to the router and not yet answered is a HEAD (whose answer has no body, whatever
+    /// its `Content-Length` says), oldest first: HTTP/1.1 answers in order.
+    private var pendingHeads = CircularBuffer<Bool>()
+    /// Body bytes the response being written still owes, when its length is known.
+    private var owed: Int?
+    /// The response being written has been counted as done.
+    private var counted = false
 
     init(connection: FastPathConnection) {
         self.connection = connection
@@ -30,9 +44,10 @@ final class RouterRequestTracker: ChannelDuplexHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let request):
             connection.routerRequests += 1
             connection.routerReading = true
+            pendingHeads.append(request.method == .head)
         case .body: break
         case .end: connection.routerReading = false
         }
@@ -40,10 +55,36 @@ final class RouterRequestTracker: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            connection.routerRequests = max(0, connection.routerRequests - 1)
-            connection.lastActivity = .now()
+        switch unwrapOutboundIn(data) {
+        case .head(let response):
+            let status = response.status.code
+            // An interim answer (100 Continue): the final one follows.
+            if (100..<200).contains(status), status != 101 { break }
+            let isHead = pendingHeads.popFirst() ?? false
+            counted = false
+            owed =
+                if isHead || status == 204 || status == 304 {
+                    0
+                } else {
+                    response.headerFields[.contentLength].flatMap { Int($0) }
+                }
+            if owed == 0 { countDone() }
+        case .body(let bytes):
+            if let remaining = owed {
+                owed = remaining - bytes.readableBytes
+                if remaining - bytes.readableBytes <= 0 { countDone() }
+            }
+        case .end:
+            countDone()
+            owed = nil
         }
         context.write(data, promise: promise)
+    }
+
+    private func countDone() {
+        guard !counted else { return }
+        counted = true
+        connection.routerRequests = max(0, connection.routerRequests - 1)
+        connection.lastActivity = .now()
     }
 }
