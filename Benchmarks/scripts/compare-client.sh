@@ -98,7 +98,7 @@ curl_round() {
     [[ "$3" == 1 ]] && mode=()
     local start end codes bad
     start=$(date +%s.%N)
-    codes="$(curl -s "${mode[@]}" -K "$1" -w '%{http_code}\n')"
+    codes="$(curl -s --no-progress-meter "${mode[@]}" -K "$1" -w '%{http_code}\n')"
     end=$(date +%s.%N)
     bad="$(grep -cv '^2' <<<"$codes" || true)"
     [[ "$bad" == 0 ]] || fail "curl saw $bad non-2xx responses"

@@ -38,7 +38,12 @@ let bucket: BucketName
 switch arguments[1] {
 case "remote":
     guard arguments.count >= 5, let url = URL(string: arguments[2]) else { exit(2) }
-    client = try await PipeClient.remote(url, credentials: .apiKey(arguments[3]))
+    var options = PipeClient.RemoteOptions()
+    // PIPE_BENCH_RECEIVE_BUFFER (bytes): curl's receive buffer, to measure what its size costs.
+    if let bytes = ProcessInfo.processInfo.environment["PIPE_BENCH_RECEIVE_BUFFER"].flatMap({ Int($0) }) {
+        options.http.receiveBufferBytes = bytes
+    }
+    client = try await PipeClient.remote(url, credentials: .apiKey(arguments[3]), options: options)
     bucket = try BucketName(arguments[4])
 case "embedded":
     let services = try await EmbeddedServices.open(directory: arguments[2])

@@ -31,8 +31,9 @@ extension CurlHTTPClient {
         public var maxConnections = 64
         /// How many response bytes to buffer ahead of a slow reader before pausing the transfer.
         public var responseBufferBytes = 1 << 20
-        /// The size of curl's receive buffer per transfer: the largest chunk the body sequence yields.
-        /// Larger chunks mean less work per byte on big downloads, at this much memory per active transfer.
+        /// The size of curl's receive buffer per streamed or downloaded transfer: the largest chunk the body
+        /// sequence yields. Larger chunks mean less work per byte on big downloads, at this much memory per active
+        /// transfer. A response ``CurlHTTPClient/send(_:)`` collects uses curl's 16 KiB default (or this, if smaller).
         public var receiveBufferBytes = 512 * 1024
         /// How many request bytes to buffer ahead of a streaming upload.
         public var requestBufferBytes = 1 << 20

@@ -34,8 +34,7 @@ public final class CurlHTTPClient: HTTPTransport {
         self.logger = logger
         let options = ClientOptions(
             http2: configuration.http2, tls: configuration.tls, proxy: configuration.proxy,
-            noProxy: configuration.noProxy, acceptEncoding: configuration.acceptsCompression,
-            receiveBufferBytes: configuration.receiveBufferBytes)
+            noProxy: configuration.noProxy, acceptEncoding: configuration.acceptsCompression)
         loop = try CurlEventLoop(
             options: options, maxConnectionsPerHost: max(1, configuration.maxConnectionsPerHost),
             maxConnections: max(1, configuration.maxConnections), logger: logger)
@@ -69,7 +68,9 @@ public final class CurlHTTPClient: HTTPTransport {
     ///   ``Configuration/maxCollectedResponseBytes``), `invalid_argument`.
     public func send(_ request: HTTPRequest) async throws(PipeError) -> HTTPResponse {
         let body: HTTPRequestBody? = request.body.isEmpty ? nil : .bytes(request.body)
-        let response = try await execute(request, body: body)
+        let response = try await execute(
+            request, body: body, progress: nil, bodyFileDescriptor: nil,
+            receiveBufferBytes: min(configuration.receiveBufferBytes, Self.collectedReceiveBufferBytes))
         return try await response.collect(upTo: configuration.maxCollectedResponseBytes)
     }
 
@@ -85,10 +86,18 @@ public final class CurlHTTPClient: HTTPTransport {
         try await execute(request, body: body, progress: progress, bodyFileDescriptor: nil)
     }
 
-    /// ``execute(_:body:progress:)`` with an optional file a 2xx body is written to directly.
+    /// The receive buffer of a response ``send(_:)`` collects: curl's own default. libcurl allocates the buffer
+    /// afresh for every transfer, and one the size of ``Configuration/receiveBufferBytes`` (512 KiB) lies past
+    /// glibc's trim threshold, so the allocator handed the memory back to the kernel after many small requests and
+    /// faulted it in again on the next (a system call, a TLB flush on every core, and page faults, per request).
+    /// Collected answers are mostly small; streamed and downloaded bodies keep the big buffer.
+    static let collectedReceiveBufferBytes = 16 * 1024
+
+    /// ``execute(_:body:progress:)`` with an optional file a 2xx body is written to directly, and curl's receive
+    /// buffer size (``Configuration/receiveBufferBytes`` unless given).
     func execute(
         _ request: HTTPRequest, body: HTTPRequestBody?, progress: (@Sendable (HTTPProgress) -> Void)?,
-        bodyFileDescriptor: Int32?
+        bodyFileDescriptor: Int32?, receiveBufferBytes: Int? = nil
     ) async throws(PipeError) -> HTTPStreamingResponse {
         try request.headers.validate()
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -102,7 +111,8 @@ public final class CurlHTTPClient: HTTPTransport {
         let first = request.url  // the origin redirects are judged against, worked out only when one comes
         while true {
             let response = try await perform(
-                request, body: body, progress: progress, bodyFileDescriptor: bodyFileDescriptor)
+                request, body: body, progress: progress, bodyFileDescriptor: bodyFileDescriptor,
+                receiveBufferBytes: receiveBufferBytes ?? configuration.receiveBufferBytes)
             guard let next = redirect(after: response, request: request, body: body, firstURL: first) else {
                 return response
             }
@@ -119,7 +129,7 @@ public final class CurlHTTPClient: HTTPTransport {
     /// One exchange, without redirects.
     func perform(
         _ request: HTTPRequest, body: HTTPRequestBody?, progress: (@Sendable (HTTPProgress) -> Void)?,
-        bodyFileDescriptor: Int32?
+        bodyFileDescriptor: Int32?, receiveBufferBytes: Int
     ) async throws(PipeError) -> HTTPStreamingResponse {
         // POST, PUT and PATCH without a body still say `Content-Length: 0` (some servers insist).
         let carriesBody = [HTTPMethod.post, .put, .patch].contains(request.method)
@@ -131,6 +141,7 @@ public final class CurlHTTPClient: HTTPTransport {
             stallTimeout: configuration.stallTimeout,
             maxResponseBytes: nil,
             responseBufferBytes: configuration.responseBufferBytes,
+            receiveBufferBytes: receiveBufferBytes,
             uploadLength: opened?.1,
             hasBody: opened != nil,
             bodyFileDescriptor: bodyFileDescriptor)

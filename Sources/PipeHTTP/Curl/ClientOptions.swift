@@ -5,5 +5,4 @@ struct ClientOptions: Sendable {
     var proxy: String?
     var noProxy: String?
     var acceptEncoding: Bool
-    var receiveBufferBytes: Int
 }

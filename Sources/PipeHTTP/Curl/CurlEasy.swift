@@ -21,10 +21,8 @@ enum CurlEasy {
     /// An easy handle kept between transfers by the event loop.
     struct IdleHandle {
         let handle: UnsafeMutableRawPointer
-        /// Still carries the client-wide options and only per-request ones need setting again: it was not
-        /// `curl_easy_reset`. A reset would also free curl's receive buffer (`receiveBufferBytes`, 512 KiB by
-        /// default) and the next request would allocate it again: that churn, and the pages the
-        /// allocator hands back and faults in again, cost more than the rest of a small request's setup.
+        /// Still carries the client-wide options, and only per-request ones need setting again: it was not
+        /// `curl_easy_reset`.
         let configured: Bool
     }
 
@@ -61,6 +59,9 @@ enum CurlEasy {
         try long(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))
         try long(CURLOPT_TIMEOUT_MS, settings.requestTimeout.map { max(1, Int($0.milliseconds)) } ?? 0)
         _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, transfer.errorBufferPointer)
+        // A handle still attached to a multiplexed connection may refuse a new size; it then keeps the one it has,
+        // which is only a matter of speed.
+        _ = pipe_curl_easy_setopt_long(h, CURLOPT_BUFFERSIZE, min(max(settings.receiveBufferBytes, 1024), 512 * 1024))
 
         // Method and body. HTTPGET first: it switches off the upload and no-body modes of a previous request.
         let method = request.method.rawValue
@@ -109,7 +110,6 @@ enum CurlEasy {
         try long(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an HTTP/2 connection to opening another
         try long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // hide a proxy's CONNECT response
         try long(CURLOPT_NOPROGRESS, 0)
-        _ = pipe_curl_easy_setopt_long(h, CURLOPT_BUFFERSIZE, min(max(client.receiveBufferBytes, 1024), 512 * 1024))
         try long(
             CURLOPT_HTTP_VERSION, client.http2 ? Int(pipe_curl_http_version_2tls) : Int(pipe_curl_http_version_1_1))
         try string(CURLOPT_PROTOCOLS_STR, "http,https")

@@ -5,6 +5,8 @@ struct TransferSettings: Sendable {
     var stallTimeout: Duration?
     var maxResponseBytes: Int?
     var responseBufferBytes: Int
+    /// curl's receive buffer for this transfer.
+    var receiveBufferBytes: Int
     var uploadLength: Int64?
     var hasBody: Bool
     /// A file descriptor a successful (2xx) response body is written to on the loop thread,
