@@ -293,7 +293,13 @@ final class CurlEventLoop: @unchecked Sendable {
             let handle = UnsafeMutableRawPointer(easy)
             curl_multi_remove_handle(UnsafeMutableRawPointer(multi), handle)
             if idleHandles.count < Self.maxIdleHandles {
-                if !clean { curl_easy_reset(handle) }  // drops every option and pointer into the transfer
+                if clean {
+                    // The error buffer goes with the transfer; the other pointers into it are only used by
+                    // callbacks, which an idle handle never calls, and the next transfer sets them all again.
+                    _ = pipe_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, nil)
+                } else {
+                    curl_easy_reset(handle)  // drops every option and pointer into the transfer
+                }
                 idleHandles.append(CurlEasy.IdleHandle(handle: handle, configured: clean))
             } else {
                 curl_easy_cleanup(handle)

@@ -34,7 +34,8 @@ final class Transfer: @unchecked Sendable {
     var easy: OpaquePointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
     var parsedStatusLine = false
-    var headerFields = HTTPHeaders()
+    /// The current response's header lines (see ``ResponseHead/headerLines``).
+    var headerLines: [UInt8] = []
     var version = "HTTP/1.1"
     var headDelivered = false
     /// The head, parsed but not yet handed to the waiting task: the loop hands it over after a
@@ -187,7 +188,8 @@ final class Transfer: @unchecked Sendable {
         if bytes.starts(with: "HTTP/".utf8) {
             // A new status line: interim (1xx) responses come before the final one.
             parsedStatusLine = true
-            headerFields = HTTPHeaders()
+            headerLines = []
+            headerLines.reserveCapacity(512)
             version = String(decoding: bytes.prefix { $0 != 0x20 }, as: UTF8.self)
             return
         }
@@ -199,21 +201,16 @@ final class Transfer: @unchecked Sendable {
             if (100..<200).contains(status) { return }
             headDelivered = true
             deliveredStatus = status
-            pendingHead = ResponseHead(status: status, version: version, headers: headerFields)
+            pendingHead = ResponseHead(status: status, version: version, headerLines: headerLines)
+            headerLines = []
             // Only a successful body goes to the file; an error body stays readable.
             fileSink = (200..<300).contains(status) ? settings.bodyFileDescriptor : nil
             return
         }
-        // Name and value straight from the bytes (this runs for every header of every response); the value loses
-        // the spaces and tabs around it.
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
-        var start = colon + 1
-        var stop = bytes.count
-        while start < stop, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-        while stop > start, bytes[stop - 1] == 0x20 || bytes[stop - 1] == 0x09 { stop -= 1 }
-        headerFields.add(
-            name: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self),
-            value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self))
+        // Only a line with a name counts (a stray line cannot make a field); the task that waits makes the fields.
+        guard bytes.contains(UInt8(ascii: ":")) else { return }
+        headerLines.append(contentsOf: bytes)
+        headerLines.append(0x0A)
     }
 
     func bodyBytes(_ bytes: UnsafeRawBufferPointer) -> Int {
