@@ -117,6 +117,8 @@ final class CurlHTTPClientTests {
             #expect(headers[name] == nil, "\(name) carried over")
         }
         #expect(try await client.send(HTTPRequest(method: .delete, url: url("/echo"))).headers["X-Method"] == "DELETE")
+        let getWithBody = try await client.send(HTTPRequest(method: .get, url: url("/echo"), body: [9, 8]))
+        #expect(getWithBody.headers["X-Method"] == "GET" && getWithBody.body == [9, 8])
         // The first request's 300 ms timeout went with it: a slower answer now still arrives.
         #expect(text(try await client.send(HTTPRequest(url: url("/delay/600")))) == "delayed")
         // And after a failed transfer (its handle is reset), the next one is whole too.

@@ -74,7 +74,9 @@ enum CurlEasy {
         try CurlError.check(
             pipe_curl_easy_setopt_offset(h, CURLOPT_INFILESIZE_LARGE, settings.uploadLength.map { curl_off_t($0) } ?? -1),
             "body size")
-        try string(CURLOPT_CUSTOMREQUEST, request.method == .get || request.method == .head ? nil : method)
+        // curl's own method: GET, HEAD (no body), PUT (upload); any other, or a GET with a body, is named.
+        let named = request.method != .head && (request.method != .get || settings.hasBody)
+        try string(CURLOPT_CUSTOMREQUEST, named ? method : nil)
 
         // Headers: ours, plus an empty Expect (no 100-continue round trip) when uploading.
         var list: UnsafeMutablePointer<curl_slist>?
