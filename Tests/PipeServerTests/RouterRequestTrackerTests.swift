@@ -44,7 +44,18 @@ struct RouterRequestTrackerTests {
         #expect(connection.routerRequests == 0, "counted once")
     }
 
-    @Test("HEAD, 204 and 304 answers are done at their head; chunked ones at their end; 100 Continue is not an answer")
+    @Test("an answer that writes more than its length is done only at its end")
+    func overshoot() throws {
+        let (channel, connection) = try channel()
+        try channel.writeInbound(request(.get))
+        try channel.writeOutbound(response(.ok, length: 4))
+        try channel.writeOutbound(body(6))
+        #expect(connection.routerRequests == 1)
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        #expect(connection.routerRequests == 0)
+    }
+
+    @Test("HEAD answers are done at their head; 304s and chunked ones at their end; 100 Continue is not an answer")
     func bodilessAndChunked() throws {
         let (channel, connection) = try channel()
         for method in [HTTPTypes.HTTPRequest.Method.head, .get, .get, .post] {
@@ -56,8 +67,9 @@ struct RouterRequestTrackerTests {
         #expect(connection.routerRequests == 3)
         try channel.writeOutbound(HTTPResponsePart.end(nil))
         try channel.writeOutbound(response(.notModified, length: nil))
-        #expect(connection.routerRequests == 2)
+        #expect(connection.routerRequests == 3, "a 304 counts at its end")
         try channel.writeOutbound(HTTPResponsePart.end(nil))
+        #expect(connection.routerRequests == 2)
         try channel.writeOutbound(response(.ok, length: nil))  // chunked
         try channel.writeOutbound(body(10))
         #expect(connection.routerRequests == 2)

@@ -22,7 +22,7 @@ final class FastPathConnection {
 /// router writes that part later (a hop of its own), and a quick client has by then read the whole answer and sent
 /// its next request, which would otherwise go to the router too. Nothing the fast path writes can come between those
 /// bytes and the `.end`, which writes none when the length is known. A chunked response is done at its `.end`,
-/// which writes the last chunk.
+/// which writes the last chunk, and so are 204 and 304 answers and any that write more than their length.
 final class RouterRequestTracker: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -62,17 +62,23 @@ final class RouterRequestTracker: ChannelDuplexHandler, RemovableChannelHandler 
             if (100..<200).contains(status), status != 101 { break }
             let isHead = pendingHeads.popFirst() ?? false
             counted = false
+            // A HEAD answer's body never reaches the wire (the encoder drops it). A 204 or 304 should have none, but
+            // would carry one it was given: those count at their end, as do answers of unknown length.
             owed =
-                if isHead || status == 204 || status == 304 {
+                if isHead {
                     0
+                } else if status == 204 || status == 304 {
+                    nil
                 } else {
                     response.headerFields[.contentLength].flatMap { Int($0) }
                 }
             if owed == 0 { countDone() }
         case .body(let bytes):
             if let remaining = owed {
-                owed = remaining - bytes.readableBytes
-                if remaining - bytes.readableBytes <= 0 { countDone() }
+                let left = remaining - bytes.readableBytes
+                // Exactly the promised length: done. More than promised is a broken answer: leave it to its end.
+                owed = left >= 0 ? left : nil
+                if left == 0 { countDone() }
             }
         case .end:
             countDone()
