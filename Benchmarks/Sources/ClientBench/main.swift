@@ -117,9 +117,11 @@ if arguments[1] == "remote", ProcessInfo.processInfo.environment["PIPE_BENCH_RAW
 // --gets-only: the objects are put once, unmeasured, then only gets are timed (for profiling reads).
 if arguments.contains("--gets-only") {
     // --existing: the objects are already there (an earlier run put them); no put at all.
-    if !arguments.contains("--existing") { _ = try await measure { key in
-        _ = try await storage.putObject(body, in: bucket, at: key, options: PutObjectOptions(upsert: true))
-    } }
+    if !arguments.contains("--existing") {
+        _ = try await measure { key in
+            _ = try await storage.putObject(body, in: bucket, at: key, options: PutObjectOptions(upsert: true))
+        }
+    }
     for _ in 0..<rounds {
         gets.append(try await measure { key in
             let object = try await storage.getObject(in: bucket, at: key)

@@ -200,7 +200,7 @@ public final class CurlHTTPClient: HTTPTransport {
             throw PipeError(.internalError, "\(error)")
         }
         return HTTPStreamingResponse(
-            status: head.status, version: head.version, headers: head.headers,
+            status: head.status, version: head.version, headers: head.parseHeaders(),
             body: HTTPResponseBody(lifetime: lifetime))
     }
 

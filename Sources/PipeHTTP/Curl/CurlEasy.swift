@@ -39,25 +39,15 @@ enum CurlEasy {
         let request = transfer.request
         let settings = transfer.settings
         let h = UnsafeMutableRawPointer(handle)
-        func long(_ option: CURLoption, _ value: Int) throws(PipeError) {
-            try CurlError.check(pipe_curl_easy_setopt_long(h, option, value), "option \(option.rawValue)")
-        }
-        func string(_ option: CURLoption, _ value: String?) throws(PipeError) {
-            // curl copies string options (since 7.17), so a temporary C string is enough; nil restores the default.
-            let code =
-                if let value { pipe_curl_easy_setopt_string(h, option, value) } else {
-                    pipe_curl_easy_setopt_pointer(h, option, nil)
-                }
-            try CurlError.check(code, "option \(option.rawValue)")
-        }
+        let options = Options(handle: h)
 
-        if idle?.configured != true { try configure(h, client: client) }
+        if idle?.configured != true { try configure(options, client: client) }
 
         // Every option below is set for every request, to its default when the request does not need it, so
         // nothing of the handle's previous request carries over.
-        try string(CURLOPT_URL, request.url.absoluteString)
-        try long(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))
-        try long(CURLOPT_TIMEOUT_MS, settings.requestTimeout.map { max(1, Int($0.milliseconds)) } ?? 0)
+        try options.string(CURLOPT_URL, request.url.absoluteString)
+        try options.long(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))
+        try options.long(CURLOPT_TIMEOUT_MS, settings.requestTimeout.map { max(1, Int($0.milliseconds)) } ?? 0)
         _ = pipe_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, transfer.errorBufferPointer)
         // A handle still attached to a multiplexed connection may refuse a new size; it then keeps the one it has,
         // which is only a matter of speed.
@@ -65,18 +55,18 @@ enum CurlEasy {
 
         // Method and body. HTTPGET first: it switches off the upload and no-body modes of a previous request.
         let method = request.method.rawValue
-        try long(CURLOPT_HTTPGET, 1)
+        try options.long(CURLOPT_HTTPGET, 1)
         if request.method == .head {
-            try long(CURLOPT_NOBODY, 1)
+            try options.long(CURLOPT_NOBODY, 1)
         } else if settings.hasBody {
-            try long(CURLOPT_UPLOAD, 1)
+            try options.long(CURLOPT_UPLOAD, 1)
         }
         try CurlError.check(
             pipe_curl_easy_setopt_offset(h, CURLOPT_INFILESIZE_LARGE, settings.uploadLength.map { curl_off_t($0) } ?? -1),
             "body size")
         // curl's own method: GET, HEAD (no body), PUT (upload); any other, or a GET with a body, is named.
         let named = request.method != .head && (request.method != .get || settings.hasBody)
-        try string(CURLOPT_CUSTOMREQUEST, named ? method : nil)
+        try options.string(CURLOPT_CUSTOMREQUEST, named ? method : nil)
 
         // Headers: ours, plus an empty Expect (no 100-continue round trip) when uploading.
         var list: UnsafeMutablePointer<curl_slist>?
@@ -100,42 +90,55 @@ enum CurlEasy {
     }
 
     /// The options every request of a client shares, set once per handle.
-    private static func configure(_ h: UnsafeMutableRawPointer, client: ClientOptions) throws(PipeError) {
-        func long(_ option: CURLoption, _ value: Int) throws(PipeError) {
-            try CurlError.check(pipe_curl_easy_setopt_long(h, option, value), "option \(option.rawValue)")
-        }
-        func string(_ option: CURLoption, _ value: String) throws(PipeError) {
-            try CurlError.check(pipe_curl_easy_setopt_string(h, option, value), "option \(option.rawValue)")
-        }
-        try long(CURLOPT_NOSIGNAL, 1)
-        try long(CURLOPT_FOLLOWLOCATION, 0)  // redirects are followed (or not) by the client, by policy
-        try long(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an HTTP/2 connection to opening another
-        try long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // hide a proxy's CONNECT response
-        try long(CURLOPT_NOPROGRESS, 0)
-        try long(
+    private static func configure(_ options: Options, client: ClientOptions) throws(PipeError) {
+        let h = options.handle
+        try options.long(CURLOPT_NOSIGNAL, 1)
+        try options.long(CURLOPT_FOLLOWLOCATION, 0)  // redirects are followed (or not) by the client, by policy
+        try options.long(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an HTTP/2 connection to opening another
+        try options.long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // hide a proxy's CONNECT response
+        try options.long(CURLOPT_NOPROGRESS, 0)
+        try options.long(
             CURLOPT_HTTP_VERSION, client.http2 ? Int(pipe_curl_http_version_2tls) : Int(pipe_curl_http_version_1_1))
-        try string(CURLOPT_PROTOCOLS_STR, "http,https")
-        if client.acceptEncoding { try string(CURLOPT_ACCEPT_ENCODING, "") }  // "" = every encoding curl supports
+        try options.string(CURLOPT_PROTOCOLS_STR, "http,https")
+        if client.acceptEncoding { try options.string(CURLOPT_ACCEPT_ENCODING, "") }  // "" = every encoding curl supports
 
         // TLS
-        try long(CURLOPT_SSLVERSION, Int(pipe_curl_sslversion_tlsv1_2))
-        if let ca = client.tls.certificateAuthorityPath { try string(CURLOPT_CAINFO, ca) }
-        if let cert = client.tls.clientCertificatePath { try string(CURLOPT_SSLCERT, cert) }
-        if let key = client.tls.clientKeyPath { try string(CURLOPT_SSLKEY, key) }
+        try options.long(CURLOPT_SSLVERSION, Int(pipe_curl_sslversion_tlsv1_2))
+        if let ca = client.tls.certificateAuthorityPath { try options.string(CURLOPT_CAINFO, ca) }
+        if let cert = client.tls.clientCertificatePath { try options.string(CURLOPT_SSLCERT, cert) }
+        if let key = client.tls.clientKeyPath { try options.string(CURLOPT_SSLKEY, key) }
         if !client.tls.verifyPeer {
-            try long(CURLOPT_SSL_VERIFYPEER, 0)
-            try long(CURLOPT_SSL_VERIFYHOST, 0)
+            try options.long(CURLOPT_SSL_VERIFYPEER, 0)
+            try options.long(CURLOPT_SSL_VERIFYHOST, 0)
         }
 
         // Proxy: only from configuration; curl's own environment lookup is switched off by
         // setting the option explicitly (an empty string means "no proxy").
-        try string(CURLOPT_PROXY, client.proxy ?? "")
-        if let noProxy = client.noProxy { try string(CURLOPT_NOPROXY, noProxy) }
+        try options.string(CURLOPT_PROXY, client.proxy ?? "")
+        if let noProxy = client.noProxy { try options.string(CURLOPT_NOPROXY, noProxy) }
 
         _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, headerCallback)
         _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, writeCallback)
         _ = pipe_curl_easy_setopt_data_callback(h, CURLOPT_READFUNCTION, readCallback)
         _ = pipe_curl_easy_setopt_xferinfo_callback(h, progressCallback)
+    }
+}
+
+/// Sets an easy handle's options, failing with the option's number when curl refuses one.
+private struct Options {
+    let handle: UnsafeMutableRawPointer
+
+    func long(_ option: CURLoption, _ value: Int) throws(PipeError) {
+        try CurlError.check(pipe_curl_easy_setopt_long(handle, option, value), "option \(option.rawValue)")
+    }
+
+    /// curl copies string options (since 7.17), so a temporary C string is enough; `nil` restores the default.
+    func string(_ option: CURLoption, _ value: String?) throws(PipeError) {
+        let code =
+            if let value { pipe_curl_easy_setopt_string(handle, option, value) } else {
+                pipe_curl_easy_setopt_pointer(handle, option, nil)
+            }
+        try CurlError.check(code, "option \(option.rawValue)")
     }
 }
 

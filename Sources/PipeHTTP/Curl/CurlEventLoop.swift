@@ -20,9 +20,11 @@ import Synchronization
 /// `curl_multi_poll`. Easy handles are created, paused, resumed and cleaned up on the loop thread
 /// only, never in a `deinit`.
 final class CurlEventLoop: @unchecked Sendable {
-    // @unchecked Sendable: `commands` and `stopped` are used only under `lock`; `multi` is used
-    // only by the loop thread, except `curl_multi_wakeup`, which libcurl documents as thread-safe;
-    // `transfers` is used only by the loop thread; the rest is immutable.
+    // @unchecked Sendable: `commands`, `stopped`, `parked` and `loopThread` are used only under
+    // `lock`; `multi` is used only by the loop thread, except `curl_multi_wakeup`, which libcurl
+    // documents as thread-safe and which is called under `lock` before `stopped` lets the loop free
+    // the handle; `transfers`, `idleHandles` and `nextQueueDeadline` are used only by the loop
+    // thread; `activeTransfers` is atomic and `finished` a semaphore; the rest is immutable.
 
     enum Command {
         case start(Transfer)

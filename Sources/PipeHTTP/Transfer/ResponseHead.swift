@@ -3,7 +3,7 @@ import PipeCore
 /// The status line and header fields of a response, before its body.
 ///
 /// The event loop keeps the header lines as bytes in one buffer, and the task that waits for the head makes the
-/// ``HTTPHeaders`` from them (``headers``). Made on the loop thread, a dozen strings per response were freed on the
+/// ``HTTPHeaders`` from them (``parseHeaders()``). Made on the loop thread, a dozen strings per response were freed on the
 /// task's thread, each free taking the lock of the loop thread's allocator arena, which the loop then waited on.
 struct ResponseHead: Sendable {
     var status: Int
@@ -11,9 +11,9 @@ struct ResponseHead: Sendable {
     /// The header lines, without their line endings, each followed by a `\n` (a byte no header line holds).
     var headerLines: [UInt8]
 
-    /// The header fields, in order; a value loses the spaces and tabs around it, and a line without a colon is
-    /// skipped.
-    var headers: HTTPHeaders {
+    /// The header fields, in order, made from ``headerLines`` on each call; a value loses the spaces and tabs around
+    /// it, and a line without a colon is skipped.
+    func parseHeaders() -> HTTPHeaders {
         var headers = HTTPHeaders()
         headerLines.withUnsafeBytes { all in
             var start = 0

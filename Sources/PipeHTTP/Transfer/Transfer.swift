@@ -207,8 +207,7 @@ final class Transfer: @unchecked Sendable {
             fileSink = (200..<300).contains(status) ? settings.bodyFileDescriptor : nil
             return
         }
-        // Only a line with a name counts (a stray line cannot make a field); the task that waits makes the fields.
-        guard bytes.contains(UInt8(ascii: ":")) else { return }
+        // The task that waits makes the fields (and skips a line without a name).
         headerLines.append(contentsOf: bytes)
         headerLines.append(0x0A)
     }

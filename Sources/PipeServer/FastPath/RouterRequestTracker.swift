@@ -1,5 +1,5 @@
-import NIOCore
 import HTTPTypes
+import NIOCore
 import NIOHTTPTypes
 
 /// What the two ends of a connection's pipeline share about it: the ``RawFastPathHandler`` at the socket end and the
